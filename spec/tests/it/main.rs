@@ -1,0 +1,3 @@
+//! Integration tests of the description language, linked as one binary.
+
+mod minimal;
