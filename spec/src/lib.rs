@@ -10,6 +10,7 @@
 //! ```
 
 pub mod diag;
+pub mod examples;
 mod load;
 pub mod model;
 mod raw;

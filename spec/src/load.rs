@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::de::DeserializeOwned;
 
-use crate::diag::{Diagnostic, Diagnostics, Severity, YamlPath};
+use crate::diag::{Diagnostic, Diagnostics, Segment, Severity, YamlPath};
 use crate::model::*;
 use crate::raw::*;
 use crate::types;
@@ -81,9 +81,19 @@ impl Cx {
         self.report(Severity::Error, path, message.into(), help);
     }
 
-    /// Whether the entry at `path` was present but did not decode.
+    /// Whether the entry at `path`, or the section holding it, was present but did not
+    /// decode (or is a required section that is missing).
     fn failed(&self, path: &YamlPath) -> bool {
-        self.failed.contains(path)
+        let mut path = path.clone();
+        loop {
+            if self.failed.contains(&path) {
+                return true;
+            }
+            if path.0.is_empty() {
+                return false;
+            }
+            path = path.parent();
+        }
     }
 
     fn warn(&mut self, path: &YamlPath, message: impl Into<String>, help: impl Into<String>) {
@@ -94,16 +104,38 @@ impl Cx {
 
     /// Decodes one entry, reporting a shape error at its exact location.
     fn decode<T: DeserializeOwned>(&mut self, path: &YamlPath, node: Node) -> Option<T> {
-        match yaml::decode(node) {
+        match yaml::decode(&node) {
             Ok(value) => Some(value),
             Err(error) => {
                 let at = path.join(&error.path);
-                let (message, help) = explain_shape_error(&error.message);
+                let (message, mut help) = explain_shape_error(&error.message);
+                // In a flow mapping, an unquoted `,` ends the value: the rest of the text
+                // becomes a key of its own, with no value.
+                if message.starts_with("unknown key")
+                    && let Some(Segment::Key(key)) = error.path.0.last()
+                    && key.contains(' ')
+                    && yaml::get(&node, &error.path).is_some_and(|n| matches!(yaml::scalar(n), Scalar::Null))
+                {
+                    help = format!(
+                        "this looks like the end of a value cut off at a `,`: inside `{{ … }}` a comma ends the value, so quote the whole value, e.g. `doc: \"…, {key}\"`"
+                    );
+                }
                 self.error(&at, message, help);
                 self.failed.insert(path.clone());
                 None
             }
         }
+    }
+}
+
+impl Cx {
+    /// Decodes a whole section. A section written as nothing (`models:` with no entries)
+    /// is an empty section.
+    fn decode_section<T: DeserializeOwned + Default>(&mut self, path: &YamlPath, node: Node) -> Option<T> {
+        if matches!(yaml::scalar(&node), Scalar::Null) {
+            return Some(T::default());
+        }
+        self.decode(path, node)
     }
 }
 
@@ -133,8 +165,39 @@ fn explain_shape_error(message: &str) -> (String, String) {
         let missing = rest.split('`').next().unwrap_or_default();
         return (format!("missing key `{missing}`"), format!("add `{missing}: …` to this mapping"));
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return (format!("wrong type: found {rest}"), "write a value of the expected type".into());
+    let wrong = message.strip_prefix("invalid type: ").map(|rest| ("wrong type", rest));
+    let wrong = wrong.or_else(|| message.strip_prefix("invalid value: ").map(|rest| ("wrong value", rest)));
+    if let Some((what, rest)) = wrong
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let found = match found {
+            "unit value" => "nothing".to_string(),
+            "sequence" => "a list".to_string(),
+            "map" => "a mapping".to_string(),
+            "floating point" => "a number".to_string(),
+            other => other.replace("floating point", "the number").replace("integer", "the number").replace("boolean", "the boolean").replace("string", "the text"),
+        };
+        let (expected, help) = match expected {
+            "a boolean" => ("`true` or `false`".to_string(), "write `true` or `false`".to_string()),
+            "a string" => {
+                let help = if found.starts_with("a list") || found.starts_with("a mapping") {
+                    "write text; quote it if it starts with `[` or `{`, or contains `: `"
+                } else {
+                    "write text, quoted so YAML reads it as text"
+                };
+                ("text".to_string(), help.to_string())
+            }
+            "u32" | "u64" | "u16" | "u8" | "usize" => ("a whole number, 0 or more".to_string(), "write a whole number such as 25".to_string()),
+            "a sequence" => ("a list".to_string(), "write a list: `[a, b]`, or one `- item` per line".to_string()),
+            "a map" => ("a mapping".to_string(), "write `key: value` entries, indented under this key".to_string()),
+            other if other.starts_with("struct ") => ("a mapping".to_string(), "write `key: value` entries, indented under this key".to_string()),
+            other if other.starts_with("one of ") || other.starts_with('`') => {
+                let words: Vec<&str> = other.split('`').skip(1).step_by(2).collect();
+                (other.to_string(), format!("write one of: {}", words.join(", ")))
+            }
+            other => (other.to_string(), "write a value of the expected type".to_string()),
+        };
+        return (format!("{what}: found {found}, expected {expected}"), help);
     }
     (message.to_string(), String::new())
 }
@@ -160,9 +223,15 @@ const YAML11_BOOLEANS: &[&str] = &[
 
 /// Reads a node that must be a string, reporting values YAML turned into something else.
 fn wire_string(cx: &mut Cx, path: &YamlPath, node: &Node, what: &str) -> Option<String> {
+    // The value as written, for the messages: `False` rather than the boolean `false`.
+    let written = cx.map.plain_text(path).map(str::to_string);
+    let unquoted = |became: &str| {
+        let text = written.clone().unwrap_or_default();
+        (format!("{what} `{text}` is unquoted, so YAML reads it as {became}, not as text"), format!("quote it: \"{text}\""))
+    };
     match yaml::scalar(node) {
         Scalar::Str(text) => {
-            if cx.map.is_plain(path) && YAML11_BOOLEANS.contains(&text) {
+            if written.is_some() && YAML11_BOOLEANS.contains(&text) {
                 cx.error(
                     path,
                     format!("{what} `{text}` is unquoted; YAML 1.1 tools read it as a boolean"),
@@ -171,20 +240,22 @@ fn wire_string(cx: &mut Cx, path: &YamlPath, node: &Node, what: &str) -> Option<
             }
             Some(text.to_string())
         }
+        Scalar::Bool(_) | Scalar::Int(_) | Scalar::Float(_) | Scalar::Null if written.as_deref().is_some_and(|w| !w.is_empty()) => {
+            let became = match yaml::scalar(node) {
+                Scalar::Bool(_) => "a boolean",
+                Scalar::Null => "null (nothing)",
+                _ => "a number",
+            };
+            let (message, help) = unquoted(became);
+            cx.error(path, message, help);
+            None
+        }
         Scalar::Bool(b) => {
-            cx.error(
-                path,
-                format!("{what} became the boolean `{b}`: YAML reads bare true/false as booleans"),
-                "quote it as it appears on the wire, e.g. \"NO\" or \"false\"",
-            );
+            cx.error(path, format!("{what} became the boolean `{b}`"), "quote it as it appears on the wire");
             None
         }
         Scalar::Int(_) | Scalar::Float(_) => {
-            cx.error(
-                path,
-                format!("{what} became a number: YAML reads bare digits as numbers"),
-                "quote it, e.g. \"10\"",
-            );
+            cx.error(path, format!("{what} became a number"), "quote it as it appears on the wire");
             None
         }
         Scalar::Null => {
@@ -192,28 +263,39 @@ fn wire_string(cx: &mut Cx, path: &YamlPath, node: &Node, what: &str) -> Option<
             None
         }
         Scalar::Collection => {
-            cx.error(path, format!("{what} must be a string, not a list or mapping"), "");
+            cx.error(path, format!("{what} must be text, not a list or mapping"), "write the value as text, quoted if it starts with `[` or `{`");
             None
         }
     }
 }
 
 /// Checks that names which differ as written do not collide once cased for Rust.
+/// Names that break their own naming rule are left out: that rule's error says enough.
 fn check_collisions<'a>(
     cx: &mut Cx,
     what: &str,
     names: impl IntoIterator<Item = (&'a str, YamlPath)>,
     case: fn(&str) -> String,
 ) {
+    let wire = matches!(what, "field" | "parameter" | "enum value");
     let mut seen: BTreeMap<String, (String, YamlPath)> = BTreeMap::new();
     for (name, path) in names {
+        let well_formed = match what {
+            "model" => types::is_model_name(name),
+            _ if wire => true,
+            _ => is_plain_name(name),
+        };
+        if !well_formed {
+            continue;
+        }
         let cased = case(name);
         if let Some((first, _)) = seen.get(&cased) {
-            cx.error(
-                &path,
-                format!("{what} `{name}` collides with `{first}`: both become `{cased}` in Rust"),
-                format!("rename one of them; `{first}` is already taken"),
-            );
+            let help = if wire {
+                format!("both are sent on the wire as written, so a client cannot hold both: if `{name}` is a mistake for `{first}`, remove it")
+            } else {
+                format!("rename one of them; `{first}` is already taken")
+            };
+            cx.error(&path, format!("{what} `{name}` collides with `{first}`: both become `{cased}` in Rust"), help);
         } else {
             seen.insert(cased, (name.to_string(), path));
         }
@@ -258,36 +340,44 @@ fn check_doc(cx: &mut Cx, path: &YamlPath, doc: &str) {
 /// have been reported, which the caller checks.
 fn check(cx: &mut Cx, text: &str) -> Option<Spec> {
     let root = YamlPath::root();
-    let node = match yaml::parse(text) {
+    cx.map = SourceMap::build(text);
+    let node = match yaml::parse(text, &cx.map) {
         Ok(node) => node,
-        Err(error) => {
-            cx.diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                file: cx.file.clone(),
-                position: error.position,
-                path: root,
-                message: format!("YAML syntax error: {}", error.message),
-                help: Some("fix the YAML syntax first; no other check runs before it parses".into()),
-            });
+        Err(errors) => {
+            for error in errors {
+                cx.diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: cx.file.clone(),
+                    position: error.position,
+                    path: error.path,
+                    message: error.message,
+                    help: Some(error.help),
+                });
+            }
             return None;
         }
     };
-    cx.map = SourceMap::build(text);
-    if !yaml::is_mapping(&node) {
-        cx.error(&root, "the description must be a mapping with `api`, `environments`, `auth`, `versions` and `operations`", "start from the example in spec/README.md");
+    let Node::Mapping(mapping) = node else {
+        let message = if matches!(yaml::scalar(&node), Scalar::Null) {
+            "the description is empty"
+        } else {
+            "the description must be a mapping with `api`, `environments`, `auth`, `versions` and `operations`"
+        };
+        cx.error(&root, message, "start from the example in spec/README.md");
         return None;
-    }
-    let raw: RawDocument = cx.decode(&root, node)?;
+    };
+    let raw = decode_document(cx, mapping);
 
-    let api = check_api(cx, raw.api);
-    let environments = check_environments(cx, raw.environments);
-    let auth = check_auth(cx, raw.auth);
-    let pagination = check_pagination(cx, raw.pagination);
-    let raw_models = decode_models(cx, raw.models);
+    let api = raw.api.and_then(|node| check_api(cx, node));
+    let environments = raw.environments.and_then(|raw| check_environments(cx, raw));
+    let auth = raw.auth.and_then(|node| check_auth(cx, node));
+    let pagination = check_pagination(cx, raw.pagination.unwrap_or_default());
+    let raw_models = decode_models(cx, raw.models.unwrap_or_default());
     let mut types = TypeCx { models: raw_models.iter().map(|(n, m)| (n.clone(), m.is_enum())).collect(), used: BTreeSet::new() };
-    let versions = check_versions(cx, &mut types, raw.versions);
-    let operations = check_operations(cx, &mut types, &versions, &pagination, raw.operations, &raw_models);
-    let events = check_events(cx, &mut types, &versions, raw.events);
+    let versions = raw.versions.map(|raw| check_versions(cx, &mut types, raw));
+    let versions = versions.unwrap_or_default();
+    let operations = check_operations(cx, &mut types, &versions, &pagination, raw.operations.unwrap_or_default(), &raw_models);
+    let events = check_events(cx, &mut types, &versions, raw.events.unwrap_or_default());
     let example_exceptions = check_examples(cx, raw.examples);
     // Models reached from operations, versions and events are the roots of use; a model
     // used only by unused models is unused too.
@@ -313,6 +403,65 @@ fn check(cx: &mut Cx, text: &str) -> Option<Spec> {
     })
 }
 
+/// Splits the top-level mapping into its sections, reporting unknown and missing keys,
+/// and decodes each section on its own. A section that is missing or does not decode is
+/// marked failed, so that references into it are not reported again.
+fn decode_document(cx: &mut Cx, mapping: serde_yaml::Mapping) -> RawDocument {
+    let root = YamlPath::root();
+    let names: Vec<&str> = SECTIONS.iter().map(|(name, _)| *name).collect();
+    let mut sections: BTreeMap<&'static str, Node> = BTreeMap::new();
+    // Sections that an unknown key was probably meant to be: their absence is that
+    // key's error, not another one.
+    let mut misspelt: BTreeSet<&str> = BTreeSet::new();
+    for (key, node) in mapping {
+        let known = key.as_str().and_then(|key| SECTIONS.iter().map(|(name, _)| *name).find(|name| *name == key));
+        match known {
+            Some(name) => {
+                sections.insert(name, node);
+            }
+            None => {
+                let key = match yaml::scalar(&key) {
+                    Scalar::Str(text) => text.to_string(),
+                    _ => serde_yaml::to_string(&key).unwrap_or_default().trim().to_string(),
+                };
+                let help = match nearest(&key, names.iter().copied()) {
+                    Some(near) => {
+                        misspelt.insert(near);
+                        format!("did you mean `{near}`? Keys allowed here: {}", names.join(", "))
+                    }
+                    None => format!("keys allowed here: {}", names.join(", ")),
+                };
+                cx.error(&root.key(&key), format!("unknown key `{key}`"), help);
+            }
+        }
+    }
+    for (name, required) in SECTIONS {
+        if *required && !sections.contains_key(name) {
+            if !misspelt.contains(name) {
+                cx.error(&root, format!("missing key `{name}`"), format!("add the `{name}:` section"));
+            }
+            cx.failed.insert(root.key(*name));
+        }
+    }
+    let mut raw = RawDocument::default();
+    for (name, node) in sections {
+        let path = root.key(name);
+        match name {
+            "api" => raw.api = Some(node),
+            "auth" => raw.auth = Some(node),
+            "examples" => raw.examples = Some(node),
+            "environments" => raw.environments = cx.decode_section(&path, node),
+            "versions" => raw.versions = cx.decode_section(&path, node),
+            "pagination" => raw.pagination = cx.decode_section(&path, node),
+            "models" => raw.models = cx.decode_section(&path, node),
+            "operations" => raw.operations = cx.decode_section(&path, node),
+            "events" => raw.events = cx.decode_section(&path, node),
+            _ => {}
+        }
+    }
+    raw
+}
+
 fn check_api(cx: &mut Cx, node: Node) -> Option<Api> {
     let path = YamlPath::root().key("api");
     let raw: RawApi = cx.decode(&path, node)?;
@@ -322,7 +471,7 @@ fn check_api(cx: &mut Cx, node: Node) -> Option<Api> {
         cx.error(
             &path.key("crate"),
             format!("`{}` is not a valid crate name", raw.crate_name),
-            "use lower-case letters, digits, `-` and `_`, e.g. `headout-client`",
+            format!("use lower-case letters, digits, `-` and `_`, starting with a letter, e.g. `{}`", raw.crate_name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-")),
         );
     }
     check_doc(cx, &path, &raw.doc);
@@ -346,6 +495,11 @@ fn check_environments(cx: &mut Cx, raw: BTreeMap<String, Node>) -> Option<Vec<En
             Some(rest) if rest.is_empty() || rest.starts_with('/') => {
                 cx.error(&url_path, format!("base URL `{}` has no host", env.base_url), "write the origin, e.g. `https://api.example.com`")
             }
+            Some(rest) if rest.contains(|c: char| c == '?' || c == '#' || c.is_whitespace()) => cx.error(
+                &url_path,
+                format!("base URL `{}` has a query, a fragment or a space", env.base_url),
+                "write the origin only, e.g. `https://api.example.com`: version prefixes and paths are added to it",
+            ),
             Some(_) if env.base_url.ends_with('/') => cx.error(
                 &url_path,
                 format!("base URL `{}` ends with `/`", env.base_url),
@@ -493,10 +647,17 @@ fn decode_models(cx: &mut Cx, raw: BTreeMap<String, Node>) -> BTreeMap<String, P
     let section = YamlPath::root().key("models");
     let mut models = BTreeMap::new();
     check_collisions(cx, "model", raw.keys().map(|n| (n.as_str(), section.key(n))), pascal);
+    let names: BTreeSet<String> = raw.keys().cloned().collect();
     for (name, node) in raw {
         let path = section.key(&name);
         if !types::is_model_name(&name) {
-            cx.error(&path, format!("model name `{name}` is not PascalCase"), format!("write `{}`: model names start with a capital letter and use only letters and digits", name.to_upper_camel_case()));
+            let pascal = name.to_upper_camel_case();
+            let help = if names.contains(&pascal) {
+                format!("model names start with a capital letter and use only letters and digits; `{pascal}` is already taken, so pick another name")
+            } else {
+                format!("write `{pascal}`: model names start with a capital letter and use only letters and digits")
+            };
+            cx.error(&path, format!("model name `{name}` is not PascalCase"), help);
         }
         let Some(model) = cx.decode::<RawModel>(&path, node) else { continue };
         match (&model.fields, &model.values) {
@@ -529,14 +690,36 @@ impl TypeCx {
         let expr = match types::parse_type(text) {
             Ok(expr) => expr,
             Err(message) => {
-                let word = text.trim().trim_start_matches("list<").trim_start_matches("map<").trim_end_matches('>');
-                let scalars = ScalarType::ALL.iter().map(|(_, n)| *n);
-                let help = match nearest(word, scalars.chain(self.models.keys().map(String::as_str))) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => format!(
-                        "write a scalar ({}), a model name, `list<T>` or `map<T>`",
-                        ScalarType::ALL.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
-                    ),
+                let text = text.trim();
+                // The innermost word, e.g. `strin` in `list<strin>`.
+                let mut word = text;
+                while let Some(inner) = word.split_once('<').map(|(_, inner)| inner) {
+                    word = inner;
+                }
+                let word = word.trim_end_matches('>').trim();
+                if self.models.contains_key(word) {
+                    // A model whose name is not PascalCase: its definition is reported.
+                    return None;
+                }
+                let help = if message.contains("without a closing") {
+                    format!("close it: `{text}>`")
+                } else if let Some((wrapper, _)) = text.split_once('<')
+                    && !matches!(wrapper.trim(), "list" | "map")
+                {
+                    let inner = &text[wrapper.len() + 1..];
+                    let inner = inner.strip_suffix('>').unwrap_or(inner);
+                    let wanted = match wrapper.trim().to_lowercase().as_str() {
+                        "map" | "dict" | "dictionary" | "hashmap" | "btreemap" | "object" | "record" => "map",
+                        _ => "list",
+                    };
+                    format!("write `{wanted}<{inner}>`: the only wrappers are `list<T>` and `map<T>`")
+                } else {
+                    self.suggest(word).unwrap_or_else(|| {
+                        format!(
+                            "write a scalar ({}), a model name, `list<T>` or `map<T>`",
+                            ScalarType::ALL.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
+                        )
+                    })
                 };
                 cx.error(path, message, help);
                 return None;
@@ -552,14 +735,38 @@ impl TypeCx {
                 ok = false;
             } else {
                 ok = false;
-                let help = match nearest(&name, self.models.keys().map(String::as_str)) {
-                    Some(near) => format!("did you mean `{near}`? Otherwise define `{name}` under `models:`"),
+                let help = match self.suggest(&name) {
+                    Some(suggestion) => format!("{suggestion} Otherwise define `{name}` under `models:`"),
                     None => format!("define `{name}` under `models:`"),
                 };
                 cx.error(path, format!("`{name}` is not a defined model or enum"), help);
             }
         }
         ok.then(|| types::resolve(&expr))
+    }
+
+    /// "did you mean …?" for a type name that is neither a scalar nor a defined model:
+    /// the nearest scalar or model, or the scalar that other languages' names stand for.
+    fn suggest(&self, word: &str) -> Option<String> {
+        let scalars = ScalarType::ALL.iter().map(|(_, n)| *n);
+        if let Some(near) = nearest(word, scalars.chain(self.models.keys().map(String::as_str))) {
+            return Some(format!("did you mean `{near}`?"));
+        }
+        let meant = match word.to_lowercase().as_str() {
+            "int" | "integer" | "i32" | "u32" | "short" => "`int32` or `int64`",
+            "long" | "i64" | "u64" | "bigint" => "`int64`",
+            "float" | "double" | "number" | "decimal" | "f32" | "f64" | "real" => "`float64` (or `money` for amounts)",
+            "boolean" | "flag" => "`bool`",
+            "str" | "text" | "char" | "varchar" => "`string`",
+            "datetime" | "date-time" | "date_time" | "timestamp" | "instant" => "`local_datetime`, `timestamp_ms` or `timestamp_s`",
+            "uri" | "link" | "href" => "`url`",
+            "uuid" | "identifier" | "key" => "`id`",
+            "object" | "any" | "value" | "dict" | "hash" => "`json`, a model, or `map<T>`",
+            "array" | "list" | "vec" | "sequence" => "`list<T>`",
+            "map" => "`map<T>`",
+            _ => return None,
+        };
+        Some(format!("did you mean {meant}?"))
     }
 
     fn is_enum(&self, ty: &TypeRef) -> bool {
@@ -674,7 +881,7 @@ fn check_versions(cx: &mut Cx, types: &mut TypeCx, raw: BTreeMap<String, Node>) 
 
 /// The `{placeholders}` of a path, in order, or a message saying why the path is malformed.
 fn placeholders(path: &str) -> Result<Vec<String>, String> {
-    let mut names = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find(['{', '}']) {
         if rest[open..].starts_with('}') {
@@ -688,10 +895,34 @@ fn placeholders(path: &str) -> Result<Vec<String>, String> {
         if name.is_empty() {
             return Err(format!("an empty `{{}}` placeholder in `{path}`"));
         }
+        if name.contains(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace()) {
+            return Err(format!("the placeholder `{{{name}}}` in `{path}` holds a `/`, `?`, `#` or a space"));
+        }
+        if names.iter().any(|n| n == name) {
+            return Err(format!("the placeholder `{{{name}}}` appears twice in `{path}`"));
+        }
         names.push(name.to_string());
         rest = &after[close + 1..];
     }
     Ok(names)
+}
+
+/// A path with every placeholder written `{}`.
+fn endpoint_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                shape.push_str("{}");
+            }
+            '}' => inside = false,
+            _ if !inside => shape.push(c),
+            _ => {}
+        }
+    }
+    shape
 }
 
 fn check_operations(
@@ -728,9 +959,15 @@ fn check_operations(
                 check_plain_name(cx, &path, "operation", &name);
                 let Some(raw) = cx.decode::<RawOperation>(&path, node) else { continue };
                 let Some(op) = check_operation(cx, types, version, styles, models, &path, resource.clone(), name, raw) else { continue };
-                let endpoint = (op.method, format!("{}{}", version.prefix, op.path));
+                // Placeholder names do not matter to the server: `/pets/{id}` and
+                // `/pets/{petId}` are one endpoint.
+                let endpoint = (op.method, format!("{}{}", version.prefix, endpoint_shape(&op.path)));
                 if let Some(first) = endpoints.get(&endpoint) {
-                    cx.error(&path.key("path"), format!("`{:?} {}` is already described by `{first}`", op.method, endpoint.1), "describe each endpoint once");
+                    cx.error(
+                        &path.key("path"),
+                        format!("`{} {}{}` is already described by `{first}`", op.method.as_str(), version.prefix, op.path),
+                        "describe each endpoint once",
+                    );
                 } else {
                     endpoints.insert(endpoint, path.clone());
                 }
@@ -780,33 +1017,35 @@ fn check_operation(
     if !raw.path.starts_with('/') {
         cx.error(&path_path, format!("path `{}` must start with `/`", raw.path), format!("write `/{}`", raw.path));
     }
+    // A malformed path is reported once; its parameters are then not matched against it.
     let placeholders = match placeholders(&raw.path) {
-        Ok(names) => names,
+        Ok(names) => Some(names),
         Err(message) => {
-            cx.error(&path_path, message, "write placeholders as `{name}`");
-            Vec::new()
+            cx.error(&path_path, message, "write each placeholder once, as `{name}` with a name of letters, digits, `-` or `_`");
+            None
         }
     };
 
     let params_path = path.key("params");
     check_collisions(cx, "parameter", raw.params.keys().map(|n| (n.as_str(), params_path.key(n))), snake);
     let mut params = Vec::new();
+    // Parameters whose own entry is broken: already reported, so not matched to the path.
+    let mut broken: BTreeSet<String> = BTreeSet::new();
+    // Path parameters, by name, with where they are.
+    let mut path_params: Vec<(String, YamlPath)> = Vec::new();
     for (wire_name, node) in raw.params {
         let param_path = params_path.key(&wire_name);
-        let Some(param) = cx.decode::<RawParam>(&param_path, node) else { continue };
+        let Some(param) = cx.decode::<RawParam>(&param_path, node) else {
+            broken.insert(wire_name);
+            continue;
+        };
         check_doc(cx, &param_path, &param.doc);
-        let Some(ty) = types.resolve(cx, &param_path.key("type"), &param.ty) else { continue };
+        let Some(ty) = types.resolve(cx, &param_path.key("type"), &param.ty) else {
+            broken.insert(wire_name);
+            continue;
+        };
         if param.location == ParamLocation::Path {
-            if !placeholders.contains(&wire_name) {
-                cx.error(
-                    &param_path,
-                    format!("path parameter `{wire_name}` has no `{{{wire_name}}}` in the path `{}`", raw.path),
-                    match nearest(&wire_name, placeholders.iter().map(String::as_str)) {
-                        Some(near) => format!("did you mean `{near}`? Otherwise add `{{{wire_name}}}` to the path or change `in:`"),
-                        None => format!("add `{{{wire_name}}}` to the path, or change `in:` to `query` or `header`"),
-                    },
-                );
-            }
+            path_params.push((wire_name.clone(), param_path.clone()));
             if param.default.is_some() {
                 cx.error(&param_path.key("default"), "a path parameter cannot have a default", "remove `default:`; every call gives the path parameters");
             }
@@ -833,7 +1072,7 @@ fn check_operation(
             Some(node) => check_default(cx, &param_path.key("default"), &ty, &node, models),
             None => None,
         };
-        params.push((placeholders.iter().position(|p| *p == wire_name), Param {
+        params.push((placeholders.iter().flatten().position(|p| *p == wire_name), Param {
             wire_name,
             location: param.location,
             ty,
@@ -843,15 +1082,8 @@ fn check_operation(
             doc: param.doc,
         }));
     }
-    for placeholder in &placeholders {
-        let declared = params.iter().any(|(_, p)| p.location == ParamLocation::Path && p.wire_name == *placeholder);
-        if !declared {
-            cx.error(
-                &path_path,
-                format!("the path has `{{{placeholder}}}` but no path parameter `{placeholder}` is declared"),
-                format!("add `params: {{ {placeholder}: {{ in: path, type: string, doc: … }} }}`"),
-            );
-        }
+    if let Some(placeholders) = &placeholders {
+        check_path_params(cx, &path_path, &raw.path, placeholders, &path_params, &params, &broken);
     }
     params.sort_by(|(a_pos, a), (b_pos, b)| {
         (a_pos.is_none(), a_pos, a.location, &a.wire_name).cmp(&(b_pos.is_none(), b_pos, b.location, &b.wire_name))
@@ -861,7 +1093,7 @@ fn check_operation(
     let body = match raw.body.as_deref() {
         Some(body) => {
             if matches!(raw.method, Method::Get | Method::Delete) {
-                cx.error(&path.key("body"), format!("a {:?} request carries no body", raw.method), "remove `body:` or change `method:`");
+                cx.error(&path.key("body"), format!("a {} request carries no body", raw.method.as_str()), "remove `body:` or change `method:`");
             }
             types.resolve(cx, &path.key("body"), body)
         }
@@ -869,7 +1101,7 @@ fn check_operation(
     };
 
     let response_path = path.key("response");
-    let response = check_response(cx, types, styles, &response_path, raw.response, &params)?;
+    let response = check_response(cx, types, styles, &response_path, raw.response, &params, &params_path)?;
     let error = match raw.error.as_deref() {
         Some(error) => types.resolve(cx, &path.key("error"), error),
         None => version.error.clone(),
@@ -888,6 +1120,57 @@ fn check_operation(
         response,
         error,
     })
+}
+
+/// Checks that the path's `{placeholders}` and the declared path parameters match, both
+/// ways. One placeholder and one parameter that differ is one mistake, reported once.
+fn check_path_params(
+    cx: &mut Cx,
+    path_path: &YamlPath,
+    path: &str,
+    placeholders: &[String],
+    path_params: &[(String, YamlPath)],
+    params: &[(Option<usize>, Param)],
+    broken: &BTreeSet<String>,
+) {
+    let undeclared: Vec<&String> = placeholders
+        .iter()
+        .filter(|p| !broken.contains(*p) && !path_params.iter().any(|(name, _)| name == *p))
+        .collect();
+    let unplaced: Vec<&(String, YamlPath)> = path_params.iter().filter(|(name, _)| !placeholders.contains(name)).collect();
+    if let ([placeholder], [(name, _)]) = (undeclared.as_slice(), unplaced.as_slice()) {
+        cx.error(
+            path_path,
+            format!("the path `{path}` has the placeholder `{{{placeholder}}}`, but its path parameter is called `{name}`"),
+            format!("use one name for both: write `{{{name}}}` in the path, or rename the parameter to `{placeholder}`"),
+        );
+        return;
+    }
+    for placeholder in undeclared {
+        let elsewhere = params.iter().find(|(_, p)| p.wire_name == *placeholder).map(|(_, p)| p.location);
+        match elsewhere {
+            Some(location) => cx.error(
+                path_path,
+                format!("the path has `{{{placeholder}}}`, but the parameter `{placeholder}` is declared `in: {}`", location_name(location)),
+                format!("write `in: path` on the parameter `{placeholder}`"),
+            ),
+            None => cx.error(
+                path_path,
+                format!("the path has `{{{placeholder}}}` but no path parameter `{placeholder}` is declared"),
+                format!("declare it under `params:`: `{placeholder}: {{ in: path, type: string, doc: … }}`"),
+            ),
+        }
+    }
+    for (name, param_path) in unplaced {
+        cx.error(
+            param_path,
+            format!("path parameter `{name}` has no `{{{name}}}` in the path `{path}`"),
+            match nearest(name, placeholders.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`? Otherwise add `{{{name}}}` to the path or change `in:`"),
+                None => format!("add `{{{name}}}` to the path, or change `in:` to `query` or `header`"),
+            },
+        );
+    }
 }
 
 fn location_name(location: ParamLocation) -> &'static str {
@@ -909,7 +1192,7 @@ fn check_default(cx: &mut Cx, path: &YamlPath, ty: &TypeRef, node: &Node, models
             Scalar::Str(s) => format!("the string \"{s}\""),
             Scalar::Collection => "a list or mapping".to_string(),
         };
-        cx.error(path, format!("the default is {found}, which is not a `{ty}`"), format!("write {expected}"));
+        cx.error(path, format!("the default is {found}, but the parameter's type is `{ty}`"), format!("write {expected}"));
         None
     };
     match ty {
@@ -980,6 +1263,7 @@ fn check_response(
     path: &YamlPath,
     node: Node,
     params: &[Param],
+    params_path: &YamlPath,
 ) -> Option<Response> {
     let raw: RawResponse = cx.decode(path, node)?;
     let paginated_only = [
@@ -1027,6 +1311,14 @@ fn check_response(
             if raw.model.is_none() {
                 cx.error(path, "a paginated response needs `model:`, the type of one item", "add `model: SomeModel`");
             }
+            if let Some(TypeRef::List(item)) = &model {
+                cx.error(
+                    &path.key("model"),
+                    format!("the model of a paginated response is the type of one item, not `list<{item}>`"),
+                    format!("write `model: {item}`: the pagination style says where the list is"),
+                );
+                return None;
+            }
             let Some(style_name) = raw.pagination.as_deref() else {
                 let help = match styles.keys().next() {
                     Some(first) => format!("add `pagination: {first}` (styles are described under `pagination:`)"),
@@ -1063,7 +1355,7 @@ fn check_response(
             for param in params {
                 if param.location == ParamLocation::Query && (param.wire_name == style.offset_param || param.wire_name == style.limit_param) {
                     cx.error(
-                        path,
+                        &params_path.key(&param.wire_name),
                         format!("the query parameter `{}` is also a parameter of the pagination style `{}`", param.wire_name, style.name),
                         "remove it from `params:`: the pagination style sends it",
                     );

@@ -9,26 +9,36 @@ use serde::Deserialize;
 
 use crate::yaml::Node;
 
-/// The top level of a description file. Sections stay loosely typed here so that each
-/// entry (one environment, one model, one operation) is decoded on its own and a shape
-/// error in one entry does not hide the problems of the others.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The top-level keys of a description file, and whether each is required.
+pub const SECTIONS: &[(&str, bool)] = &[
+    ("api", true),
+    ("environments", true),
+    ("auth", true),
+    ("versions", true),
+    ("pagination", false),
+    ("models", false),
+    ("operations", true),
+    ("events", false),
+    ("examples", false),
+];
+
+/// The top level of a description file, one field per key of [`SECTIONS`]. Each
+/// section is decoded on its own, so that a misspelt or broken section does not hide
+/// the problems of the others; a section that is missing or did not decode is `None`.
+/// Sections stay loosely typed here so that each entry (one environment, one model, one
+/// operation) is decoded on its own too.
+#[derive(Debug, Default)]
 pub struct RawDocument {
-    pub api: Node,
-    pub environments: BTreeMap<String, Node>,
-    pub auth: Node,
-    pub versions: BTreeMap<String, Node>,
-    #[serde(default)]
-    pub pagination: BTreeMap<String, Node>,
-    #[serde(default)]
-    pub models: BTreeMap<String, Node>,
+    pub api: Option<Node>,
+    pub environments: Option<BTreeMap<String, Node>>,
+    pub auth: Option<Node>,
+    pub versions: Option<BTreeMap<String, Node>>,
+    pub pagination: Option<BTreeMap<String, Node>>,
+    pub models: Option<BTreeMap<String, Node>>,
     /// Version name, then resource name, then operation name.
-    pub operations: BTreeMap<String, BTreeMap<String, BTreeMap<String, Node>>>,
+    pub operations: Option<BTreeMap<String, BTreeMap<String, BTreeMap<String, Node>>>>,
     /// Version name, then event name: requests the API sends to the client's own server.
-    #[serde(default)]
-    pub events: BTreeMap<String, BTreeMap<String, Node>>,
-    #[serde(default)]
+    pub events: Option<BTreeMap<String, BTreeMap<String, Node>>>,
     pub examples: Option<Node>,
 }
 
@@ -170,6 +180,19 @@ pub enum Method {
     Patch,
     /// `DELETE`
     Delete,
+}
+
+impl Method {
+    /// The method as sent on the wire: `GET`, `POST`, ….
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
 }
 
 /// What an operation needs of the key.

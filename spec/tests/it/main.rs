@@ -1,3 +1,4 @@
 //! Integration tests of the description language, linked as one binary.
 
+mod examples;
 mod minimal;
