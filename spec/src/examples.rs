@@ -132,8 +132,8 @@ fn format_hint(expected: &str) -> Option<&'static str> {
         ScalarType::Date => "a string yyyy-MM-dd",
         ScalarType::Time => "a string HH:mm",
         ScalarType::LocalDateTime => "a string YYYY-MM-DDThh:mm:ss without offset",
-        ScalarType::TimestampS => "epoch seconds: an integer of at most 10 digits",
-        ScalarType::TimestampMs => "epoch milliseconds: an integer of 12 or 13 digits",
+        ScalarType::TimestampS => "epoch seconds: an integer below 10^11",
+        ScalarType::TimestampMs => "epoch milliseconds: an integer of 12 or 13 digits, from 10^11",
         ScalarType::Url => "an absolute URL string",
         ScalarType::Id => "a string or an integer",
         ScalarType::String

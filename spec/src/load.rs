@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::de::DeserializeOwned;
 
-use crate::diag::{Diagnostic, Diagnostics, Segment, Severity, YamlPath};
+use crate::diag::{Diagnostic, Diagnostics, Position, Segment, Severity, YamlPath};
 use crate::model::*;
 use crate::raw::*;
 use crate::types;
@@ -53,6 +53,9 @@ pub fn load_str(file: impl Into<PathBuf>, text: &str) -> Result<Loaded, Diagnost
     }
 }
 
+/// The start of a file, where problems about the whole file point.
+const START: Position = Position { line: 1, column: 1 };
+
 /// The loading context: where problems go and how they are located.
 struct Cx {
     file: PathBuf,
@@ -68,7 +71,8 @@ impl Cx {
         self.diagnostics.push(Diagnostic {
             severity,
             file: self.file.clone(),
-            position: self.map.position(path),
+            // A problem with nothing better to point at is about the whole file.
+            position: self.map.position(path).or(Some(START)),
             path: path.clone(),
             message,
             help,
@@ -113,7 +117,7 @@ impl Cx {
                 // becomes a key of its own, with no value.
                 if message.starts_with("unknown key")
                     && let Some(Segment::Key(key)) = error.path.0.last()
-                    && key.contains(' ')
+                    && key.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
                     && yaml::get(&node, &error.path).is_some_and(|n| matches!(yaml::scalar(n), Scalar::Null))
                 {
                     help = format!(
@@ -126,9 +130,7 @@ impl Cx {
             }
         }
     }
-}
 
-impl Cx {
     /// Decodes a whole section. A section written as nothing (`models:` with no entries)
     /// is an empty section.
     fn decode_section<T: DeserializeOwned + Default>(&mut self, path: &YamlPath, node: Node) -> Option<T> {
@@ -207,7 +209,7 @@ pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
     let word_lower = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(&word_lower, &c.to_lowercase()), c))
+        .map(|c| (strsim::osa_distance(&word_lower, &c.to_lowercase()), c))
         .filter(|(distance, c)| *distance <= (c.len().max(word.len()) / 4).max(1))
         .min()
         .map(|(_, c)| c)
@@ -278,6 +280,9 @@ fn check_collisions<'a>(
     case: fn(&str) -> String,
 ) {
     let wire = matches!(what, "field" | "parameter" | "enum value");
+    // In file order, so that the error is on the second name a reader meets.
+    let mut names: Vec<(&str, YamlPath)> = names.into_iter().collect();
+    names.sort_by_key(|(_, path)| (cx.map.position(path).is_none(), cx.map.position(path)));
     let mut seen: BTreeMap<String, (String, YamlPath)> = BTreeMap::new();
     for (name, path) in names {
         let well_formed = match what {
@@ -348,7 +353,7 @@ fn check(cx: &mut Cx, text: &str) -> Option<Spec> {
                 cx.diagnostics.push(Diagnostic {
                     severity: Severity::Error,
                     file: cx.file.clone(),
-                    position: error.position,
+                    position: error.position.or(Some(START)),
                     path: error.path,
                     message: error.message,
                     help: Some(error.help),
@@ -422,7 +427,11 @@ fn decode_document(cx: &mut Cx, mapping: serde_yaml::Mapping) -> RawDocument {
             None => {
                 let key = match yaml::scalar(&key) {
                     Scalar::Str(text) => text.to_string(),
-                    _ => serde_yaml::to_string(&key).unwrap_or_default().trim().to_string(),
+                    Scalar::Null => "~".to_string(),
+                    Scalar::Bool(b) => b.to_string(),
+                    Scalar::Int(i) => i.to_string(),
+                    Scalar::Float(f) => f.to_string(),
+                    Scalar::Collection => "?".to_string(),
                 };
                 let help = match nearest(&key, names.iter().copied()) {
                     Some(near) => {
@@ -542,7 +551,10 @@ fn check_environments(cx: &mut Cx, raw: BTreeMap<String, Node>) -> Option<Vec<En
         cx.error(&section, "no environment is described", "add one, e.g. `production: { base_url: https://…, key_prefix: pk_, default: true, doc: … }`");
         return None;
     }
+    // An environment that did not decode may be the default one.
+    let some_failed = cx.failed.iter().any(|p| p.parent() == section);
     match defaults.as_slice() {
+        [] if some_failed => {}
         [] => cx.error(&section, "no environment is the default", "add `default: true` to the environment a client should use when none is named"),
         [_] => {}
         [_, rest @ ..] => {
@@ -930,12 +942,12 @@ fn check_operations(
     types: &mut TypeCx,
     versions: &[(YamlPath, Version)],
     styles: &BTreeMap<String, PaginationStyle>,
-    raw: BTreeMap<String, BTreeMap<String, BTreeMap<String, Node>>>,
+    raw: RawOperations,
     models: &BTreeMap<String, PendingModel>,
 ) -> Vec<Operation> {
     let section = YamlPath::root().key("operations");
     let mut operations = Vec::new();
-    let mut endpoints: BTreeMap<(Method, String), YamlPath> = BTreeMap::new();
+    let mut endpoints: Vec<(YamlPath, (Method, String), String)> = Vec::new();
     for (version_name, resources) in raw {
         let version_path = section.key(&version_name);
         let Some(version) = versions.iter().map(|(_, v)| v).find(|v| v.name == version_name) else {
@@ -961,17 +973,24 @@ fn check_operations(
                 let Some(op) = check_operation(cx, types, version, styles, models, &path, resource.clone(), name, raw) else { continue };
                 // Placeholder names do not matter to the server: `/pets/{id}` and
                 // `/pets/{petId}` are one endpoint.
-                let endpoint = (op.method, format!("{}{}", version.prefix, endpoint_shape(&op.path)));
-                if let Some(first) = endpoints.get(&endpoint) {
-                    cx.error(
-                        &path.key("path"),
-                        format!("`{} {}{}` is already described by `{first}`", op.method.as_str(), version.prefix, op.path),
-                        "describe each endpoint once",
-                    );
-                } else {
-                    endpoints.insert(endpoint, path.clone());
-                }
+                let shape = (op.method, format!("{}{}", version.prefix, endpoint_shape(&op.path)));
+                endpoints.push((path.key("path"), shape, format!("{} {}{}", op.method.as_str(), version.prefix, op.path)));
                 operations.push(op);
+            }
+        }
+    }
+    // In file order, so that the error is on the second description a reader meets.
+    endpoints.sort_by_key(|(path, _, _)| (cx.map.position(path).is_none(), cx.map.position(path)));
+    let mut seen: BTreeMap<(Method, String), YamlPath> = BTreeMap::new();
+    for (path, shape, written) in endpoints {
+        match seen.get(&shape) {
+            Some(first) => cx.error(
+                &path,
+                format!("`{written}` is already described by `{}`", first.parent()),
+                "describe each endpoint once",
+            ),
+            None => {
+                seen.insert(shape, path);
             }
         }
     }
@@ -1351,7 +1370,23 @@ fn check_response(
             if raw.max_limit.is_some() {
                 style.max_limit = raw.max_limit;
             }
-            check_limits(cx, path, style.default_limit, style.max_limit);
+            // The style's own limits are checked with the style; here only what the
+            // operation overrides, against the limits that then apply.
+            if raw.default_limit.is_some() || raw.max_limit.is_some() {
+                check_limits(cx, path, raw.default_limit, raw.max_limit);
+                if let (Some(default), Some(max)) = (style.default_limit, style.max_limit)
+                    && default > max
+                    && default > 0
+                    && (raw.default_limit.is_none() || raw.max_limit.is_none())
+                {
+                    let (key, help) = if raw.default_limit.is_some() {
+                        ("default_limit", format!("lower `default_limit` to at most {max}, the maximum of the style `{}`", style.name))
+                    } else {
+                        ("max_limit", format!("raise `max_limit` to at least {default}, the default of the style `{}`", style.name))
+                    };
+                    cx.error(&path.key(key), format!("the default limit {default} is above the maximum limit {max}"), help);
+                }
+            }
             for param in params {
                 if param.location == ParamLocation::Query && (param.wire_name == style.offset_param || param.wire_name == style.limit_param) {
                     cx.error(
@@ -1366,7 +1401,7 @@ fn check_response(
     }
 }
 
-fn check_events(cx: &mut Cx, types: &mut TypeCx, versions: &[(YamlPath, Version)], raw: BTreeMap<String, BTreeMap<String, Node>>) -> Vec<Event> {
+fn check_events(cx: &mut Cx, types: &mut TypeCx, versions: &[(YamlPath, Version)], raw: RawEvents) -> Vec<Event> {
     let section = YamlPath::root().key("events");
     let mut events = Vec::new();
     for (version, entries) in raw {

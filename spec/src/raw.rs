@@ -9,6 +9,13 @@ use serde::Deserialize;
 
 use crate::yaml::Node;
 
+/// `operations:` — version name, then resource name, then operation name.
+pub type RawOperations = BTreeMap<String, BTreeMap<String, BTreeMap<String, Node>>>;
+
+/// `events:` — version name, then event name: requests the API sends to the client's own
+/// server.
+pub type RawEvents = BTreeMap<String, BTreeMap<String, Node>>;
+
 /// The top-level keys of a description file, and whether each is required.
 pub const SECTIONS: &[(&str, bool)] = &[
     ("api", true),
@@ -35,10 +42,8 @@ pub struct RawDocument {
     pub versions: Option<BTreeMap<String, Node>>,
     pub pagination: Option<BTreeMap<String, Node>>,
     pub models: Option<BTreeMap<String, Node>>,
-    /// Version name, then resource name, then operation name.
-    pub operations: Option<BTreeMap<String, BTreeMap<String, BTreeMap<String, Node>>>>,
-    /// Version name, then event name: requests the API sends to the client's own server.
-    pub events: Option<BTreeMap<String, BTreeMap<String, Node>>>,
+    pub operations: Option<RawOperations>,
+    pub events: Option<RawEvents>,
     pub examples: Option<Node>,
 }
 

@@ -60,6 +60,10 @@ fn explain_parse_error(text: &str, map: &SourceMap, error: &serde_yaml::Error) -
     }
     // Errors about one value (a number too large, a tag that does not fit) start with
     // the value's path; the source map finds the same node from its position.
+    let position = match position {
+        None if full.contains("more than one document") => map.second_document.or_else(|| first_dedent(text)),
+        position => position,
+    };
     let path = position.and_then(|p| map.path_at(p)).unwrap_or_default();
     let mut message = strip_location(&full);
     let prefix = format!("{path}: ");
@@ -81,12 +85,37 @@ fn explain_parse_error(text: &str, map: &SourceMap, error: &serde_yaml::Error) -
     vec![SyntaxError { position, path, message, help }]
 }
 
+/// Whether the `:` at `position` ends the first key of its line (`  key: …`), rather than
+/// sitting inside a value (`doc: Note: …`).
+fn key_starts_line(text: &str, position: Option<Position>) -> bool {
+    let Some(position) = position else { return false };
+    let Some(line) = text.lines().nth(position.line.wrapping_sub(1)) else { return false };
+    let before: String = line.chars().take(position.column.saturating_sub(1)).collect();
+    let before = before.trim_start().trim_start_matches("- ");
+    !before.is_empty() && !before.contains(": ")
+}
+
+/// The first line indented less than the document's first key: where a document whose
+/// keys do not line up ends.
+fn first_dedent(text: &str) -> Option<Position> {
+    let content = |line: &&str| !line.trim().is_empty() && !line.trim_start().starts_with('#');
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut lines = text.lines().enumerate().filter(|(_, line)| content(line));
+    let (_, first) = lines.next()?;
+    let first_indent = indent(first);
+    lines
+        .find(|(_, line)| indent(line) < first_indent)
+        .map(|(i, line)| Position { line: i + 1, column: indent(line) + 1 })
+}
+
 /// Advice for the common YAML mistakes, recognised from `libyaml`'s messages.
 fn syntax_help(text: &str, position: Option<Position>, message: &str) -> String {
     let at = position.and_then(|p| text.lines().nth(p.line.wrapping_sub(1)).and_then(|line| line.chars().nth(p.column.wrapping_sub(1))));
     let generic = "fix the YAML syntax first; no other check runs before the file parses";
     let specific = if at == Some('\t') || message.contains("tab character") {
         "indent with spaces: YAML does not allow tabs in indentation"
+    } else if message.contains("mapping values are not allowed") && key_starts_line(text, position) {
+        "this key is indented under a plain value rather than under a key: line it up with the keys of its mapping, or add the missing key (e.g. `fields:`) above it"
     } else if message.contains("mapping values are not allowed") {
         "a plain value cannot contain `: `; quote the whole value, e.g. `doc: \"Note: …\"`"
     } else if message.contains("expected ',' or ']'") {
@@ -99,10 +128,14 @@ fn syntax_help(text: &str, position: Option<Position>, message: &str) -> String 
         "check the indentation: the keys of one mapping (and the `-` of one list) start in the same column"
     } else if message.contains("unknown anchor") {
         "define the anchor (`&name`) before an alias (`*name`) uses it"
+    } else if message.contains("more than one document") && !text.lines().any(|line| line.starts_with("---")) {
+        "the top-level keys must all start in the same column; this line is indented less than the first key, so the document ended before it"
     } else if message.contains("more than one document") {
         "keep one document: remove the `---` separator and everything after it, or merge the documents"
     } else if message.contains("recursion limit") {
-        "nest less deeply"
+        "nest less deeply, and make sure no anchor (`&name`) contains an alias to itself (`*name`)"
+    } else if message.contains("repetition limit") {
+        "aliases (`*name`) expand to too many nodes; write the shared parts out, or share fewer of them"
     } else if message.contains("merging") {
         "`<<:` takes a mapping (e.g. `<<: *defaults`) or a list of them"
     } else {
@@ -110,6 +143,7 @@ fn syntax_help(text: &str, position: Option<Position>, message: &str) -> String 
     };
     format!("{specific}; {generic}")
 }
+
 /// A node that did not fit its expected shape.
 #[derive(Debug, Clone)]
 pub struct ShapeError {
@@ -135,6 +169,7 @@ pub fn decode<T: DeserializeOwned>(node: &Node) -> Result<T, ShapeError> {
     })
 }
 
+/// The path serde reported, as a [`YamlPath`].
 fn convert_path(from: &serde_path_to_error::Path) -> YamlPath {
     let mut path = YamlPath::root();
     for segment in from.iter() {
@@ -174,6 +209,7 @@ pub fn get<'a>(node: &'a Node, path: &YamlPath) -> Option<&'a Node> {
     Some(node)
 }
 
+/// The node at `path` inside `node`, to change.
 fn get_mut<'a>(node: &'a mut Node, path: &YamlPath) -> Option<&'a mut Node> {
     let mut node = node;
     for segment in &path.0 {
@@ -267,6 +303,8 @@ struct Duplicate {
 pub struct SourceMap {
     entries: HashMap<YamlPath, Entry>,
     duplicates: Vec<Duplicate>,
+    /// Where a second document starts, if there is one.
+    second_document: Option<Position>,
 }
 
 impl SourceMap {
@@ -300,8 +338,12 @@ impl SourceMap {
                 Event::SequenceEnd | Event::MappingEnd => {
                     stack.pop();
                 }
-                // Only the first document is read; `parse` rejects any other.
-                Event::DocumentEnd => break,
+                // Only the first document is indexed; `parse` rejects any other, and
+                // the start of the second one locates that error.
+                Event::DocumentStart(_) if map.entries.contains_key(&YamlPath::root()) => {
+                    map.second_document = Some(here);
+                    break;
+                }
                 _ => {}
             }
         }

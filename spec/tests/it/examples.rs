@@ -279,7 +279,7 @@ fn seconds_where_milliseconds_are_expected_are_explained() {
     let found = check_value(&spec, &TypeRef::Scalar(ScalarType::TimestampMs), &json!(1_712_953_295));
     assert_eq!(
         found[0].to_string(),
-        "$: type mismatch: expected timestamp_ms (epoch milliseconds: an integer of 12 or 13 digits), \
+        "$: type mismatch: expected timestamp_ms (epoch milliseconds: an integer of 12 or 13 digits, from 10^11), \
          found integer 1712953295"
     );
 }

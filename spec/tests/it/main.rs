@@ -1,4 +1,5 @@
 //! Integration tests of the description language, linked as one binary.
 
 mod examples;
+mod fixtures;
 mod minimal;
