@@ -1,0 +1,176 @@
+//! Emits `src/generated/models.rs`: one struct per object model, one enum per string
+//! enum, each with serde that reads and writes the wire names.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::{deprecated, doc, ident, rust_type};
+use crate::ir::{FieldIr, Ir, ModelIr, ModelKindIr, RustType, VariantIr};
+
+/// The file's path inside the client crate.
+pub const PATH: &str = "src/generated/models.rs";
+
+/// The file's tokens.
+pub fn emit(ir: &Ir) -> TokenStream {
+    let models = ir.models.iter().map(model);
+    quote! {
+        #![doc = " The request and response types of the API."]
+        #![allow(deprecated)]
+        #(#models)*
+    }
+}
+
+fn model(model: &ModelIr) -> TokenStream {
+    match &model.kind {
+        ModelKindIr::Object(fields) => object(model, fields),
+        ModelKindIr::Enum { variants, unknown } => enumeration(model, variants, unknown),
+    }
+}
+
+fn object(model: &ModelIr, fields: &[FieldIr]) -> TokenStream {
+    let name = ident(&model.name);
+    let docs = doc(&model.doc);
+    let deprecated = deprecated(model.deprecated);
+    let fields = fields.iter().map(field);
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn field(field: &FieldIr) -> TokenStream {
+    let name = ident(&field.field);
+    let wire = &field.wire_name;
+    let docs = doc(&field.doc);
+    let deprecated = deprecated(field.deprecated);
+    let inner = rust_type(&field.ty);
+    let money = matches!(field.ty, RustType::Money);
+    let collection = matches!(field.ty, RustType::List(_) | RustType::Map(_));
+    // An absent list is an empty list, not `None`: callers iterate without unwrapping.
+    let (ty, serde) = if field.optional && collection {
+        let skip = if matches!(field.ty, RustType::List(_)) {
+            quote! { ::std::vec::Vec::is_empty }
+        } else {
+            quote! { ::std::collections::BTreeMap::is_empty }
+        }
+        .to_string()
+        .replace(' ', "");
+        (
+            inner,
+            quote! { #[serde(rename = #wire, default, deserialize_with = "crate::runtime::null_as_default", skip_serializing_if = #skip)] },
+        )
+    } else if field.optional && money {
+        (
+            quote! { ::std::option::Option<#inner> },
+            quote! { #[serde(rename = #wire, default, with = "crate::runtime::money_serde_opt", skip_serializing_if = "::std::option::Option::is_none")] },
+        )
+    } else if field.optional {
+        (
+            quote! { ::std::option::Option<#inner> },
+            quote! { #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")] },
+        )
+    } else if money {
+        (inner, quote! { #[serde(rename = #wire, with = "crate::runtime::money_serde")] })
+    } else {
+        (inner, quote! { #[serde(rename = #wire)] })
+    };
+    quote! {
+        #docs
+        #deprecated
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn enumeration(model: &ModelIr, variants: &[VariantIr], unknown: &str) -> TokenStream {
+    let name = ident(&model.name);
+    let docs = doc(&model.doc);
+    let deprecated_attr = deprecated(model.deprecated);
+    let unknown = ident(unknown);
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.variant)).collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire_value.as_str()).collect();
+    let variant_defs = variants.iter().zip(&idents).map(|(v, id)| {
+        let text = v.doc.clone().unwrap_or_else(|| format!("`{}`", v.wire_value));
+        let docs = doc(&text);
+        let deprecated = deprecated(v.deprecated);
+        quote! { #docs #deprecated #id, }
+    });
+    let unknown_doc = doc(
+        "A value this version of the client does not know. The server may add values at any \
+         time; the value is kept as sent so that nothing is lost and it serialises back unchanged.",
+    );
+    quote! {
+        #docs
+        #deprecated_attr
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variant_defs)*
+            #unknown_doc
+            #unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every value the description lists, in its order.
+            pub const KNOWN: &'static [#name] = &[#(#name::#idents),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#name::#idents => #wires,)*
+                    #name::#unknown(value) => value.as_str(),
+                }
+            }
+
+            /// Reads a wire value; values the description does not list are kept in the
+            /// catch-all variant.
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#wires => #name::#idents,)*
+                    other => #name::#unknown(::std::string::ToString::to_string(other)),
+                }
+            }
+
+            /// Whether the value is one the description does not list.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, #name::#unknown(_))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from_wire(value))
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from_wire(&value))
+            }
+        }
+
+        impl crate::runtime::ToParam for #name {
+            fn to_param(&self) -> ::std::string::String {
+                ::std::string::ToString::to_string(self.as_str())
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Tests of the runtime against real HTTP servers on loopback, with a made-up API.
+
+mod config;
+mod errors;
+mod fixture;
+mod pagination;
+mod requests;
+mod retries;
+mod scalars;
+mod generated;
