@@ -411,7 +411,7 @@ fn check(cx: &mut Cx, text: &str) -> Option<Spec> {
 /// Splits the top-level mapping into its sections, reporting unknown and missing keys,
 /// and decodes each section on its own. A section that is missing or does not decode is
 /// marked failed, so that references into it are not reported again.
-fn decode_document(cx: &mut Cx, mapping: serde_yaml::Mapping) -> RawDocument {
+fn decode_document(cx: &mut Cx, mapping: yaml::Mapping) -> RawDocument {
     let root = YamlPath::root();
     let names: Vec<&str> = SECTIONS.iter().map(|(name, _)| *name).collect();
     let mut sections: BTreeMap<&'static str, Node> = BTreeMap::new();

@@ -15,6 +15,9 @@ use crate::diag::{Position, Segment, YamlPath};
 /// A parsed YAML node.
 pub type Node = serde_yaml::Value;
 
+/// A parsed YAML mapping.
+pub type Mapping = serde_yaml::Mapping;
+
 /// A document that could not be read into nodes: broken YAML syntax, a key written
 /// twice in one mapping, or a value no YAML node can hold.
 #[derive(Debug, Clone)]
