@@ -4,7 +4,7 @@
 
 use heck::ToSnakeCase;
 use spec::{
-    DefaultValue, Method, ModelKind, OffsetKind, OperationAuth, ParamLocation, Response, ScalarType, Spec, TypeRef,
+    DefaultValue, ModelKind, OffsetKind, OperationAuth, ParamLocation, Response, ScalarType, Spec, TypeRef,
     VersionAuth,
 };
 
@@ -526,14 +526,7 @@ fn lower_operation(
         wire_id: format!("{}.{}.{}", op.version, op.resource, op.name),
         method_name,
         builder_name,
-        http_method: match op.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-        }
-        .to_string(),
+        http_method: op.method.as_str().to_string(),
         wire_path: op.path.clone(),
         path,
         key_use,

@@ -53,12 +53,10 @@ fn field(field: &FieldIr) -> TokenStream {
     // An absent list is an empty list, not `None`: callers iterate without unwrapping.
     let (ty, serde) = if field.optional && collection {
         let skip = if matches!(field.ty, RustType::List(_)) {
-            quote! { ::std::vec::Vec::is_empty }
+            "::std::vec::Vec::is_empty"
         } else {
-            quote! { ::std::collections::BTreeMap::is_empty }
-        }
-        .to_string()
-        .replace(' ', "");
+            "::std::collections::BTreeMap::is_empty"
+        };
         (
             inner,
             quote! { #[serde(rename = #wire, default, deserialize_with = "crate::runtime::null_as_default", skip_serializing_if = #skip)] },

@@ -320,21 +320,8 @@ fn request_fn(op: &OperationIr) -> TokenStream {
     let wire_id = &op.wire_id;
     let version = wire_id.split('.').next().unwrap_or_default();
     let method = ident(&op.http_method);
-    let mut template = String::new();
-    let mut args = Vec::new();
-    for part in &op.path {
-        match part {
-            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            PathPart::Param(field) => {
-                template.push_str("{}");
-                let field = ident(field);
-                args.push(quote! { crate::runtime::path_segment(&self.#field) });
-            }
-        }
-    }
-    let path = if args.is_empty() {
-        quote! { ::std::string::ToString::to_string(#template) }
-    } else {
+    let has_params = op.path.iter().any(|part| matches!(part, PathPart::Param(_)));
+    let path = if has_params {
         // Plain concatenation rather than `format!`: prettyplease does not format the
         // inside of macro calls, and the result reads the same.
         let pieces = op.path.iter().map(|part| match part {
@@ -345,6 +332,9 @@ fn request_fn(op: &OperationIr) -> TokenStream {
             }
         });
         quote! { [#(#pieces),*].concat() }
+    } else {
+        let wire_path = &op.wire_path;
+        quote! { ::std::string::ToString::to_string(#wire_path) }
     };
     let key = match op.key_use {
         KeyUse::Required => quote! { crate::runtime::KeyUse::Required },
@@ -461,9 +451,8 @@ fn send_fns(op: &OperationIr) -> TokenStream {
                 self.client.send_empty(request).await
             }
         },
-        ResponseIr::Paginated { item, page: page_ir } => {
+        ResponseIr::Paginated { item, page } => {
             let item = rust_type(item);
-            let page = page_ir;
             let page_static = page_static_name(op);
             let limit_doc = match (page.default_limit, page.max_limit) {
                 (Some(d), Some(m)) => format!("The server sends {d} items when no limit is given, and at most {m}."),
