@@ -4,8 +4,8 @@
 
 use heck::ToSnakeCase;
 use spec::{
-    DefaultValue, ModelKind, OffsetKind, OperationAuth, ParamLocation, Response, ScalarType, Spec, TypeRef,
-    VersionAuth,
+    DefaultValue, ModelKind, OffsetKind, OperationAuth, ParamLocation, Response, ScalarType, Spec,
+    TypeRef, VersionAuth,
 };
 
 use crate::naming::{self, Scope};
@@ -345,13 +345,16 @@ pub fn lower(spec: &Spec) -> Ir {
         .map(|version| {
             let module = module_scope.claim(naming::snake(&version.name)).to_string();
             let mut resource_scope = Scope::with_reserved(&["client"]);
-            let mut type_scope = Scope::with_reserved(&[&naming::pascal(&version.name).to_string()]);
+            let mut type_scope =
+                Scope::with_reserved(&[&naming::pascal(&version.name).to_string()]);
             let mut resources: Vec<ResourceIr> = Vec::new();
             for op in spec.operations.iter().filter(|o| o.version == version.name) {
                 if resources.last().is_none_or(|r| r.wire_name != op.resource) {
                     resources.push(ResourceIr {
                         wire_name: op.resource.clone(),
-                        accessor: resource_scope.claim(naming::snake(&op.resource)).to_string(),
+                        accessor: resource_scope
+                            .claim(naming::snake(&op.resource))
+                            .to_string(),
                         type_name: type_scope.claim(naming::pascal(&op.resource)).to_string(),
                         operations: Vec::new(),
                     });
@@ -362,8 +365,16 @@ pub fn lower(spec: &Spec) -> Ir {
                     method_scope.claim(naming::snake(&existing.method_name));
                 }
                 let method_name = method_scope.claim(naming::snake(&op.name)).to_string();
-                let builder_name = type_scope.claim(naming::pascal_join(&[&op.resource, &op.name])).to_string();
-                resource.operations.push(lower_operation(op, version.auth, method_name, builder_name, &rust_type));
+                let builder_name = type_scope
+                    .claim(naming::pascal_join(&[&op.resource, &op.name]))
+                    .to_string();
+                resource.operations.push(lower_operation(
+                    op,
+                    version.auth,
+                    method_name,
+                    builder_name,
+                    &rust_type,
+                ));
             }
             VersionIr {
                 wire_name: version.name.clone(),
@@ -420,7 +431,12 @@ pub fn lower(spec: &Spec) -> Ir {
         })
         .collect();
 
-    Ir { api, environments, versions, models }
+    Ir {
+        api,
+        environments,
+        versions,
+        models,
+    }
 }
 
 fn lower_type(ty: &TypeRef, enums: &std::collections::BTreeSet<&str>) -> RustType {
@@ -442,7 +458,10 @@ fn lower_type(ty: &TypeRef, enums: &std::collections::BTreeSet<&str>) -> RustTyp
         },
         TypeRef::List(inner) => RustType::List(Box::new(lower_type(inner, enums))),
         TypeRef::Map(inner) => RustType::Map(Box::new(lower_type(inner, enums))),
-        TypeRef::Model(name) => RustType::Model(naming::pascal(name).to_string(), enums.contains(name.as_str())),
+        TypeRef::Model(name) => RustType::Model(
+            naming::pascal(name).to_string(),
+            enums.contains(name.as_str()),
+        ),
     }
 }
 

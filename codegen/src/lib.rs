@@ -32,7 +32,10 @@ pub fn generate(spec: &spec::Spec) -> Result<Vec<GeneratedFile>, syn::Error> {
         file(emit::models::PATH, emit::models::emit(&ir))?,
     ];
     for version in &ir.versions {
-        files.push(file(&emit::version::path(version), emit::version::emit(&ir, version))?);
+        files.push(file(
+            &emit::version::path(version),
+            emit::version::emit(&ir, version),
+        )?);
     }
     files.sort();
     Ok(files)
@@ -41,5 +44,8 @@ pub fn generate(spec: &spec::Spec) -> Result<Vec<GeneratedFile>, syn::Error> {
 /// Formats one file's tokens and adds the header.
 fn file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, syn::Error> {
     let parsed: syn::File = syn::parse2(tokens)?;
-    Ok(GeneratedFile { path: path.to_string(), contents: format!("{HEADER}{}", prettyplease::unparse(&parsed)) })
+    Ok(GeneratedFile {
+        path: path.to_string(),
+        contents: format!("{HEADER}{}", prettyplease::unparse(&parsed)),
+    })
 }

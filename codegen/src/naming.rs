@@ -9,11 +9,11 @@ use proc_macro2::{Ident, Span};
 /// Keywords of every edition, strict and reserved. `r#` escapes all of them except the
 /// few that cannot be raw identifiers.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that `r#` cannot escape; they get a trailing underscore instead.
@@ -41,7 +41,9 @@ fn identifier(name: String, prefix: &str) -> Ident {
 /// Keeps only characters that may appear in an identifier, so wire names such as
 /// `fetch-variants` or `e-mail address` case cleanly.
 fn clean(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 /// `snake_case` for fields, methods, parameters and modules.
@@ -56,13 +58,20 @@ pub fn pascal(name: &str) -> Ident {
 
 /// `PascalCase` joined from several parts, e.g. resource and operation.
 pub fn pascal_join(parts: &[&str]) -> Ident {
-    let joined: String = parts.iter().map(|p| clean(p).to_upper_camel_case()).collect();
+    let joined: String = parts
+        .iter()
+        .map(|p| clean(p).to_upper_camel_case())
+        .collect();
     identifier(joined, "V")
 }
 
 /// `SCREAMING_SNAKE_CASE` for constants and statics.
 pub fn screaming(parts: &[&str]) -> Ident {
-    let joined = parts.iter().map(|p| clean(p).to_snake_case().to_uppercase()).collect::<Vec<_>>().join("_");
+    let joined = parts
+        .iter()
+        .map(|p| clean(p).to_snake_case().to_uppercase())
+        .collect::<Vec<_>>()
+        .join("_");
     identifier(joined, "C")
 }
 
@@ -76,7 +85,9 @@ pub struct Scope {
 impl Scope {
     /// A scope in which `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Self { taken: reserved.iter().map(|s| s.to_string()).collect() }
+        Self {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     /// `ident`, or `ident2`, `ident3`… if it is taken.
@@ -111,8 +122,14 @@ mod tests {
         assert_eq!(pascal("self").to_string(), "Self_");
         assert_eq!(pascal("3D").to_string(), "V3d");
         assert_eq!(pascal("").to_string(), "V");
-        assert_eq!(pascal_join(&["products", "list-by-city"]).to_string(), "ProductsListByCity");
-        assert_eq!(screaming(&["products", "list"]).to_string(), "PRODUCTS_LIST");
+        assert_eq!(
+            pascal_join(&["products", "list-by-city"]).to_string(),
+            "ProductsListByCity"
+        );
+        assert_eq!(
+            screaming(&["products", "list"]).to_string(),
+            "PRODUCTS_LIST"
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn generate(spec: &str) -> Vec<codegen::GeneratedFile> {
@@ -17,7 +20,11 @@ const SPECS: &[&str] = &["spec/headout.yaml", "spec/tests/fixtures/minimal.yaml"
 #[test]
 fn output_is_deterministic() {
     for spec in SPECS {
-        assert_eq!(generate(spec), generate(spec), "{spec} generated different bytes twice");
+        assert_eq!(
+            generate(spec),
+            generate(spec),
+            "{spec} generated different bytes twice"
+        );
     }
 }
 
@@ -25,16 +32,27 @@ fn output_is_deterministic() {
 fn output_is_stable_under_prettyplease() {
     for spec in SPECS {
         for file in generate(spec) {
-            let body = file.contents.strip_prefix(codegen::HEADER).expect("every file starts with the header");
+            let body = file
+                .contents
+                .strip_prefix(codegen::HEADER)
+                .expect("every file starts with the header");
             let reparsed = syn::parse_file(body).unwrap_or_else(|e| panic!("{}: {e}", file.path));
-            assert_eq!(prettyplease::unparse(&reparsed), body, "{} changes when formatted again", file.path);
+            assert_eq!(
+                prettyplease::unparse(&reparsed),
+                body,
+                "{} changes when formatted again",
+                file.path
+            );
         }
     }
 }
 
 #[test]
 fn one_file_per_version_plus_models_api_and_mod() {
-    let paths: Vec<String> = generate("spec/headout.yaml").into_iter().map(|f| f.path).collect();
+    let paths: Vec<String> = generate("spec/headout.yaml")
+        .into_iter()
+        .map(|f| f.path)
+        .collect();
     assert_eq!(
         paths,
         [
@@ -51,13 +69,26 @@ fn one_file_per_version_plus_models_api_and_mod() {
 /// host, header, key prefix or path may be written in them.
 #[test]
 fn no_headout_facts_outside_the_description() {
-    let forbidden = ["headout.com", "Headout-Auth", "\"pk_", "\"tk_", "/api/public", "nextOffset", "cityCode"];
-    let roots = [workspace().join("codegen/src"), workspace().join("generated-client/src/runtime")];
+    let forbidden = [
+        "headout.com",
+        "Headout-Auth",
+        "\"pk_",
+        "\"tk_",
+        "/api/public",
+        "nextOffset",
+        "cityCode",
+    ];
+    let roots = [
+        workspace().join("codegen/src"),
+        workspace().join("generated-client/src/runtime"),
+    ];
     let mut found = Vec::new();
     for root in roots {
         let mut stack = vec![root];
         while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.is_dir() {
@@ -73,5 +104,9 @@ fn no_headout_facts_outside_the_description() {
             }
         }
     }
-    assert!(found.is_empty(), "API facts outside spec/headout.yaml:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "API facts outside spec/headout.yaml:\n{}",
+        found.join("\n")
+    );
 }

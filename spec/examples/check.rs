@@ -5,11 +5,19 @@ use std::time::{Duration, Instant};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let timed = args.iter().any(|a| a == "--time");
-    let path = args.iter().find(|a| *a != "--time").cloned().unwrap_or_else(|| "spec/headout.yaml".into());
+    let path = args
+        .iter()
+        .find(|a| *a != "--time")
+        .cloned()
+        .unwrap_or_else(|| "spec/headout.yaml".into());
     match spec::load(&path) {
         Ok(loaded) => {
             println!("{}", loaded.warnings);
-            println!("{} operations, {} models", loaded.spec.operations.len(), loaded.spec.models.len());
+            println!(
+                "{} operations, {} models",
+                loaded.spec.operations.len(),
+                loaded.spec.models.len()
+            );
         }
         Err(problems) => {
             println!("{problems}");
@@ -25,6 +33,9 @@ fn main() {
             })
             .collect();
         times.sort();
-        println!("load and check, median of 50: {:.2?} (this machine)", times[25]);
+        println!(
+            "load and check, median of 50: {:.2?} (this machine)",
+            times[25]
+        );
     }
 }

@@ -24,7 +24,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::model::{ModelKind, PaginationPlan, PaginationStyle, Response, ScalarType, Spec, TypeRef};
+use crate::model::{
+    ModelKind, PaginationPlan, PaginationStyle, Response, ScalarType, Spec, TypeRef,
+};
 use crate::types::{is_absolute_url, is_date, is_local_datetime, is_time};
 
 /// The name of the file that shows the generic pagination wrapper.
@@ -101,14 +103,28 @@ impl fmt::Display for MismatchKind {
                 write!(f, "unknown field `{field}`: {model} has no such field")
             }
             MismatchKind::TypeMismatch { expected, found } => match format_hint(expected) {
-                Some(hint) => write!(f, "type mismatch: expected {expected} ({hint}), found {found}"),
+                Some(hint) => write!(
+                    f,
+                    "type mismatch: expected {expected} ({hint}), found {found}"
+                ),
                 None => write!(f, "type mismatch: expected {expected}, found {found}"),
             },
-            MismatchKind::EnumValue { model, value, allowed } => {
-                write!(f, "enum value `{value}` is not listed in {model} (listed: {})", allowed.join(", "))
+            MismatchKind::EnumValue {
+                model,
+                value,
+                allowed,
+            } => {
+                write!(
+                    f,
+                    "enum value `{value}` is not listed in {model} (listed: {})",
+                    allowed.join(", ")
+                )
             }
             MismatchKind::NotNullable { model, field } => {
-                write!(f, "null where not nullable: field `{field}` of {model} is not `nullable`")
+                write!(
+                    f,
+                    "null where not nullable: field `{field}` of {model} is not `nullable`"
+                )
             }
             MismatchKind::MissingField { model, field } => {
                 write!(f, "required field missing: `{field}` of {model}")
@@ -136,10 +152,9 @@ fn format_hint(expected: &str) -> Option<&'static str> {
         ScalarType::TimestampMs => "epoch milliseconds: an integer of 12 or 13 digits, from 10^11",
         ScalarType::Url => "an absolute URL string",
         ScalarType::Id => "a string or an integer",
-        ScalarType::String
-        | ScalarType::Bool
-        | ScalarType::Float64
-        | ScalarType::Json => return None,
+        ScalarType::String | ScalarType::Bool | ScalarType::Float64 | ScalarType::Json => {
+            return None;
+        }
     })
 }
 
@@ -152,18 +167,33 @@ pub fn check_value(spec: &Spec, ty: &TypeRef, value: &Value) -> Vec<Mismatch> {
 
 /// Checks `value` against the wrapper of pagination `style`; with `item` given, every
 /// element of the items array is checked against it, otherwise items may be anything.
-pub fn check_page(spec: &Spec, style: &PaginationStyle, item: Option<&TypeRef>, value: &Value) -> Vec<Mismatch> {
+pub fn check_page(
+    spec: &Spec,
+    style: &PaginationStyle,
+    item: Option<&TypeRef>,
+    value: &Value,
+) -> Vec<Mismatch> {
     let mut out = Vec::new();
     check_wrapper(spec, style, item, value, "$", &mut out);
     out
 }
 
 fn push(out: &mut Vec<Mismatch>, path: &str, kind: MismatchKind) {
-    out.push(Mismatch { path: path.to_string(), kind });
+    out.push(Mismatch {
+        path: path.to_string(),
+        kind,
+    });
 }
 
 fn type_mismatch(out: &mut Vec<Mismatch>, path: &str, expected: impl Into<String>, value: &Value) {
-    push(out, path, MismatchKind::TypeMismatch { expected: expected.into(), found: describe(value) });
+    push(
+        out,
+        path,
+        MismatchKind::TypeMismatch {
+            expected: expected.into(),
+            found: describe(value),
+        },
+    );
 }
 
 fn check_type(spec: &Spec, ty: &TypeRef, value: &Value, path: &str, out: &mut Vec<Mismatch>) {
@@ -195,7 +225,12 @@ fn check_type(spec: &Spec, ty: &TypeRef, value: &Value, path: &str, out: &mut Ve
 
 fn check_model(spec: &Spec, name: &str, value: &Value, path: &str, out: &mut Vec<Mismatch>) {
     let Some(model) = spec.model(name) else {
-        type_mismatch(out, path, format!("{name} (a model the description does not define)"), value);
+        type_mismatch(
+            out,
+            path,
+            format!("{name} (a model the description does not define)"),
+            value,
+        );
         return;
     };
     match &model.kind {
@@ -227,14 +262,21 @@ fn check_model(spec: &Spec, name: &str, value: &Value, path: &str, out: &mut Vec
                     None if field.required => push(
                         out,
                         &field_path,
-                        MismatchKind::MissingField { model: name.to_string(), field: field.wire_name.clone() },
+                        MismatchKind::MissingField {
+                            model: name.to_string(),
+                            field: field.wire_name.clone(),
+                        },
                     ),
                     None => {}
-                    Some(Value::Null) if field.nullable || field.ty == TypeRef::Scalar(ScalarType::Json) => {}
+                    Some(Value::Null)
+                        if field.nullable || field.ty == TypeRef::Scalar(ScalarType::Json) => {}
                     Some(Value::Null) => push(
                         out,
                         &field_path,
-                        MismatchKind::NotNullable { model: name.to_string(), field: field.wire_name.clone() },
+                        MismatchKind::NotNullable {
+                            model: name.to_string(),
+                            field: field.wire_name.clone(),
+                        },
                     ),
                     Some(item) => check_type(spec, &field.ty, item, &field_path, out),
                 }
@@ -244,7 +286,10 @@ fn check_model(spec: &Spec, name: &str, value: &Value, path: &str, out: &mut Vec
                     push(
                         out,
                         &key_path(path, key),
-                        MismatchKind::UnknownField { model: name.to_string(), field: key.clone() },
+                        MismatchKind::UnknownField {
+                            model: name.to_string(),
+                            field: key.clone(),
+                        },
                     );
                 }
             }
@@ -262,7 +307,12 @@ fn check_wrapper(
 ) {
     let owner = format!("the pagination wrapper of style `{}`", style.name);
     let Value::Object(entries) = value else {
-        type_mismatch(out, path, format!("pagination wrapper of style `{}` (an object)", style.name), value);
+        type_mismatch(
+            out,
+            path,
+            format!("pagination wrapper of style `{}` (an object)", style.name),
+            value,
+        );
         return;
     };
     let items_path = key_path(path, &style.items_field);
@@ -270,12 +320,18 @@ fn check_wrapper(
         None => push(
             out,
             &items_path,
-            MismatchKind::MissingField { model: owner.clone(), field: style.items_field.clone() },
+            MismatchKind::MissingField {
+                model: owner.clone(),
+                field: style.items_field.clone(),
+            },
         ),
         Some(Value::Null) => push(
             out,
             &items_path,
-            MismatchKind::NotNullable { model: owner.clone(), field: style.items_field.clone() },
+            MismatchKind::NotNullable {
+                model: owner.clone(),
+                field: style.items_field.clone(),
+            },
         ),
         Some(Value::Array(items)) => {
             if let Some(item) = item {
@@ -289,7 +345,10 @@ fn check_wrapper(
             type_mismatch(out, &items_path, expected, other);
         }
     }
-    for url_field in [&style.next_url_field, &style.prev_url_field].into_iter().flatten() {
+    for url_field in [&style.next_url_field, &style.prev_url_field]
+        .into_iter()
+        .flatten()
+    {
         if let Some(found) = entries.get(url_field) {
             let fits = match found {
                 Value::Null => true,
@@ -297,7 +356,12 @@ fn check_wrapper(
                 _ => false,
             };
             if !fits {
-                type_mismatch(out, &key_path(path, url_field), "an absolute URL, a /relative path or null", found);
+                type_mismatch(
+                    out,
+                    &key_path(path, url_field),
+                    "an absolute URL, a /relative path or null",
+                    found,
+                );
             }
         }
     }
@@ -309,7 +373,10 @@ fn check_wrapper(
             Value::Null => push(
                 out,
                 &total_path,
-                MismatchKind::NotNullable { model: owner.clone(), field: total_field.clone() },
+                MismatchKind::NotNullable {
+                    model: owner.clone(),
+                    field: total_field.clone(),
+                },
             ),
             _ if found.as_u64().is_some() => {}
             _ => type_mismatch(out, &total_path, "a non-negative integer", found),
@@ -318,24 +385,43 @@ fn check_wrapper(
     if let Some(found) = entries.get(&style.next_offset_field)
         && !(found.is_null() || found.is_string() || found.is_i64() || found.is_u64())
     {
-        type_mismatch(out, &key_path(path, &style.next_offset_field), "an integer, a string or null", found);
+        type_mismatch(
+            out,
+            &key_path(path, &style.next_offset_field),
+            "an integer, a string or null",
+            found,
+        );
     }
-    let known: BTreeSet<&str> = [Some(&style.items_field), style.next_url_field.as_ref(), style.prev_url_field.as_ref()]
-        .into_iter()
-        .chain([style.total_field.as_ref(), Some(&style.next_offset_field)])
-        .flatten()
-        .map(String::as_str)
-        .collect();
+    let known: BTreeSet<&str> = [
+        Some(&style.items_field),
+        style.next_url_field.as_ref(),
+        style.prev_url_field.as_ref(),
+    ]
+    .into_iter()
+    .chain([style.total_field.as_ref(), Some(&style.next_offset_field)])
+    .flatten()
+    .map(String::as_str)
+    .collect();
     for key in entries.keys() {
         if !known.contains(key.as_str()) {
-            push(out, &key_path(path, key), MismatchKind::UnknownField { model: owner.clone(), field: key.clone() });
+            push(
+                out,
+                &key_path(path, key),
+                MismatchKind::UnknownField {
+                    model: owner.clone(),
+                    field: key.clone(),
+                },
+            );
         }
     }
 }
 
 fn scalar_matches(scalar: ScalarType, value: &Value) -> bool {
     let text = value.as_str();
-    let magnitude = value.as_i64().map(i64::unsigned_abs).or_else(|| value.as_u64());
+    let magnitude = value
+        .as_i64()
+        .map(i64::unsigned_abs)
+        .or_else(|| value.as_u64());
     match scalar {
         ScalarType::String => value.is_string(),
         ScalarType::Bool => value.is_boolean(),
@@ -347,7 +433,9 @@ fn scalar_matches(scalar: ScalarType, value: &Value) -> bool {
         ScalarType::Time => text.is_some_and(is_time),
         ScalarType::LocalDateTime => text.is_some_and(is_local_datetime),
         ScalarType::TimestampS => magnitude.is_some_and(|n| n < 100_000_000_000),
-        ScalarType::TimestampMs => magnitude.is_some_and(|n| (100_000_000_000..10_000_000_000_000).contains(&n)),
+        ScalarType::TimestampMs => {
+            magnitude.is_some_and(|n| (100_000_000_000..10_000_000_000_000).contains(&n))
+        }
         ScalarType::Url => text.is_some_and(is_absolute_url),
         ScalarType::Id => value.is_string() || value.is_i64() || value.is_u64(),
         ScalarType::Json => true,
@@ -386,9 +474,16 @@ fn describe(value: &Value) -> String {
 
 /// `path` followed by `key`: `.key` when the key is a plain identifier, else `["key"]`.
 fn key_path(path: &str, key: &str) -> String {
-    let plain = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let plain = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain { format!("{path}.{key}") } else { format!("{path}[{}]", Value::String(key.to_string())) }
+    if plain {
+        format!("{path}.{key}")
+    } else {
+        format!("{path}[{}]", Value::String(key.to_string()))
+    }
 }
 
 /// What an example file must match.
@@ -422,7 +517,10 @@ pub fn resolve(spec: &Spec, file_name: &str) -> Result<Target, String> {
     };
     if file_name == PAGINATION_WRAPPER_FILE {
         if spec.pagination.is_empty() {
-            return Err("the description has no pagination style to check the generic wrapper against".into());
+            return Err(
+                "the description has no pagination style to check the generic wrapper against"
+                    .into(),
+            );
         }
         return Ok(Target {
             description: "the wrapper of every pagination style".into(),
@@ -432,7 +530,9 @@ pub fn resolve(spec: &Spec, file_name: &str) -> Result<Target, String> {
     let parts: Vec<&str> = stem.split('.').collect();
     const EXPECTED: &str = "expected `<version>.<resource>.<operation>.<request|response>[.<variant>].json`, \
                             `<version>.error.<name>.json` or `pagination-wrapper.json`";
-    let Some(version_name) = parts.first().copied() else { return Err(EXPECTED.into()) };
+    let Some(version_name) = parts.first().copied() else {
+        return Err(EXPECTED.into());
+    };
     let version = spec.version(version_name);
     if let [_, "error", name] = parts.as_slice() {
         let Some(version) = version else {
@@ -443,7 +543,9 @@ pub fn resolve(spec: &Spec, file_name: &str) -> Result<Target, String> {
                 description: format!("the error body `{name}` of version {version_name} ({ty})"),
                 shape: Shape::Type(ty.clone()),
             }),
-            None => Err(format!("version `{version_name}` has no `error` model to check this error body against")),
+            None => Err(format!(
+                "version `{version_name}` has no `error` model to check this error body against"
+            )),
         };
     }
     let [_, resource, operation, direction, ..] = parts.as_slice() else {
@@ -452,7 +554,11 @@ pub fn resolve(spec: &Spec, file_name: &str) -> Result<Target, String> {
     if version.is_none() {
         return Err(format!("the description has no version `{version_name}`"));
     }
-    let variant = if parts.len() > 4 { format!(" (variant `{}`)", parts[4..].join(".")) } else { String::new() };
+    let variant = if parts.len() > 4 {
+        format!(" (variant `{}`)", parts[4..].join("."))
+    } else {
+        String::new()
+    };
     let qualified = format!("{version_name}.{resource}.{operation}");
     let op = spec.operation(version_name, resource, operation);
     match (*direction, op) {
@@ -464,9 +570,16 @@ pub fn resolve(spec: &Spec, file_name: &str) -> Result<Target, String> {
             None => Err(format!("operation `{qualified}` has no request `body`")),
         },
         ("request", None) => {
-            match spec.events.iter().find(|e| e.version == version_name && e.name == *operation) {
+            match spec
+                .events
+                .iter()
+                .find(|e| e.version == version_name && e.name == *operation)
+            {
                 Some(event) => Ok(Target {
-                    description: format!("event `{operation}` of version {version_name}{variant} ({})", event.model),
+                    description: format!(
+                        "event `{operation}` of version {version_name}{variant} ({})",
+                        event.model
+                    ),
                     shape: Shape::Type(event.model.clone()),
                 }),
                 _ => Err(format!(
@@ -486,7 +599,9 @@ pub fn resolve(spec: &Spec, file_name: &str) -> Result<Target, String> {
             Ok(Target { description, shape })
         }
         ("response", None) => Err(format!("the description has no operation `{qualified}`")),
-        (other, _) => Err(format!("`{other}` is neither `request` nor `response`: {EXPECTED}")),
+        (other, _) => Err(format!(
+            "`{other}` is neither `request` nor `response`: {EXPECTED}"
+        )),
     }
 }
 
@@ -496,14 +611,20 @@ pub fn check_target(spec: &Spec, target: &Target, value: &Value) -> Vec<Mismatch
         Shape::Type(ty) => check_value(spec, ty, value),
         Shape::Page(plan) => check_page(spec, &plan.style, Some(&plan.item), value),
         Shape::AnyPage(styles) => {
-            let mut out: Vec<Mismatch> = styles.iter().flat_map(|style| check_page(spec, style, None, value)).collect();
+            let mut out: Vec<Mismatch> = styles
+                .iter()
+                .flat_map(|style| check_page(spec, style, None, value))
+                .collect();
             out.sort();
             out.dedup();
             out
         }
         Shape::NotJson(what) => vec![Mismatch {
             path: "$".into(),
-            kind: MismatchKind::TypeMismatch { expected: format!("{what}, not JSON"), found: describe(value) },
+            kind: MismatchKind::TypeMismatch {
+                expected: format!("{what}, not JSON"),
+                found: describe(value),
+            },
         }],
     }
 }
@@ -646,7 +767,10 @@ impl Report {
         );
         let counts = self.problem_counts();
         if !counts.is_empty() {
-            let parts: Vec<String> = counts.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+            let parts: Vec<String> = counts
+                .iter()
+                .map(|(kind, n)| format!("{n} {kind}"))
+                .collect();
             line.push_str(&format!(" ({})", parts.join(", ")));
         }
         line
@@ -660,7 +784,11 @@ impl fmt::Display for Report {
             writeln!(f, "skipped {}: {}", skipped.file, skipped.reason)?;
         }
         for applied in &self.exceptions_applied {
-            writeln!(f, "accepted {}: {} (because: {})", applied.file, applied.mismatch, applied.reason)?;
+            writeln!(
+                f,
+                "accepted {}: {} (because: {})",
+                applied.file, applied.mismatch, applied.reason
+            )?;
         }
         for problem in &self.problems {
             writeln!(f, "{problem}")?;
@@ -692,7 +820,9 @@ pub fn check_dirs<P: AsRef<Path>>(spec: &Spec, dirs: &[P]) -> Report {
             report.problems.push(Problem {
                 file: exception.file.clone(),
                 path: exception.path.clone(),
-                kind: ProblemKind::StaleException { reason: exception.reason.clone() },
+                kind: ProblemKind::StaleException {
+                    reason: exception.reason.clone(),
+                },
             });
         }
     }
@@ -706,7 +836,10 @@ pub fn check_dirs<P: AsRef<Path>>(spec: &Spec, dirs: &[P]) -> Report {
 }
 
 fn check_one_dir(spec: &Spec, dir: &Path, report: &mut Report, used: &mut [bool]) {
-    let folder = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let folder = dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
@@ -718,13 +851,22 @@ fn check_one_dir(spec: &Spec, dir: &Path, report: &mut Report, used: &mut [bool]
             return;
         }
     };
-    let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|entry| entry.path()).collect();
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
     paths.sort();
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let label = format!("{folder}/{name}");
         if path.is_dir() {
-            report.skipped.push(SkippedFile { file: label, reason: "a folder; subfolders are not searched".into() });
+            report.skipped.push(SkippedFile {
+                file: label,
+                reason: "a folder; subfolders are not searched".into(),
+            });
             continue;
         }
         if !name.ends_with(".json") {
@@ -734,28 +876,47 @@ fn check_one_dir(spec: &Spec, dir: &Path, report: &mut Report, used: &mut [bool]
             });
             continue;
         }
-        let problem = |path: &str, kind| Problem { file: label.clone(), path: path.to_string(), kind };
+        let problem = |path: &str, kind| Problem {
+            file: label.clone(),
+            path: path.to_string(),
+            kind,
+        };
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) => {
-                report.problems.push(problem("$", ProblemKind::Unreadable(error.to_string())));
-                report.checked.push(CheckedFile { file: label, target: None });
+                report
+                    .problems
+                    .push(problem("$", ProblemKind::Unreadable(error.to_string())));
+                report.checked.push(CheckedFile {
+                    file: label,
+                    target: None,
+                });
                 continue;
             }
         };
         let value: Value = match serde_json::from_str(&text) {
             Ok(value) => value,
             Err(error) => {
-                report.problems.push(problem("$", ProblemKind::InvalidJson(error.to_string())));
-                report.checked.push(CheckedFile { file: label, target: None });
+                report
+                    .problems
+                    .push(problem("$", ProblemKind::InvalidJson(error.to_string())));
+                report.checked.push(CheckedFile {
+                    file: label,
+                    target: None,
+                });
                 continue;
             }
         };
         let target = match resolve(spec, &name) {
             Ok(target) => target,
             Err(reason) => {
-                report.problems.push(problem("$", ProblemKind::Unmapped(reason)));
-                report.checked.push(CheckedFile { file: label, target: None });
+                report
+                    .problems
+                    .push(problem("$", ProblemKind::Unmapped(reason)));
+                report.checked.push(CheckedFile {
+                    file: label,
+                    target: None,
+                });
                 continue;
             }
         };
@@ -764,18 +925,30 @@ fn check_one_dir(spec: &Spec, dir: &Path, report: &mut Report, used: &mut [bool]
             // both bare and with its folder does not make one of them stale.
             let mut reason = None;
             for (index, exception) in spec.example_exceptions.iter().enumerate() {
-                if (exception.file == name || exception.file == label) && exception.path == mismatch.path {
+                if (exception.file == name || exception.file == label)
+                    && exception.path == mismatch.path
+                {
                     used[index] = true;
                     reason.get_or_insert_with(|| exception.reason.clone());
                 }
             }
             match reason {
                 Some(reason) => {
-                    report.exceptions_applied.push(AppliedException { file: label.clone(), mismatch, reason });
+                    report.exceptions_applied.push(AppliedException {
+                        file: label.clone(),
+                        mismatch,
+                        reason,
+                    });
                 }
-                None => report.problems.push(problem(&mismatch.path, ProblemKind::Mismatch(mismatch.kind))),
+                None => report.problems.push(problem(
+                    &mismatch.path,
+                    ProblemKind::Mismatch(mismatch.kind),
+                )),
             }
         }
-        report.checked.push(CheckedFile { file: label, target: Some(target.description) });
+        report.checked.push(CheckedFile {
+            file: label,
+            target: Some(target.description),
+        });
     }
 }

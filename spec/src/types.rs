@@ -41,7 +41,9 @@ pub fn parse_type(text: &str) -> Result<TypeExpr, String> {
     if is_model_name(text) {
         return Ok(TypeExpr::Named(text.to_string()));
     }
-    Err(format!("`{text}` is neither a scalar type nor a model name"))
+    Err(format!(
+        "`{text}` is neither a scalar type nor a model name"
+    ))
 }
 
 /// Whether `name` can name a model: PascalCase ASCII letters and digits.
@@ -79,7 +81,9 @@ fn digits(text: &str) -> Option<u32> {
 /// Whether `text` is a calendar date written `yyyy-MM-dd`.
 pub fn is_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
     if y.len() != 4 || m.len() != 2 || d.len() != 2 {
         return false;
     }
@@ -121,7 +125,9 @@ pub fn is_absolute_url(text: &str) -> bool {
     match text.split_once("://") {
         Some((scheme, rest)) => {
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 && !rest.is_empty()
                 && !rest.starts_with('/')
         }
@@ -137,11 +143,14 @@ mod tests {
     fn parses_nested_types() {
         assert_eq!(
             parse_type("list<map<Product>>"),
-            Ok(TypeExpr::List(Box::new(TypeExpr::Map(Box::new(TypeExpr::Named(
-                "Product".into()
-            ))))))
+            Ok(TypeExpr::List(Box::new(TypeExpr::Map(Box::new(
+                TypeExpr::Named("Product".into())
+            )))))
         );
-        assert_eq!(parse_type(" money "), Ok(TypeExpr::Scalar(ScalarType::Money)));
+        assert_eq!(
+            parse_type(" money "),
+            Ok(TypeExpr::Scalar(ScalarType::Money))
+        );
         assert!(parse_type("list<string").unwrap_err().contains("closing"));
         assert!(parse_type("strin").unwrap_err().contains("neither"));
         assert!(parse_type("").is_err());

@@ -37,14 +37,19 @@ pub struct SyntaxError {
 /// that `serde_yaml` reports without a path, and finds every duplicate key rather than
 /// the first one only.
 pub fn parse(text: &str, map: &SourceMap) -> Result<Node, Vec<SyntaxError>> {
-    let mut node: Node = serde_yaml::from_str(text).map_err(|error| explain_parse_error(text, map, &error))?;
-    node.apply_merge().map_err(|error| explain_parse_error(text, map, &error))?;
+    let mut node: Node =
+        serde_yaml::from_str(text).map_err(|error| explain_parse_error(text, map, &error))?;
+    node.apply_merge()
+        .map_err(|error| explain_parse_error(text, map, &error))?;
     Ok(node)
 }
 
 /// Turns a `serde_yaml` parse error into located problems with advice.
 fn explain_parse_error(text: &str, map: &SourceMap, error: &serde_yaml::Error) -> Vec<SyntaxError> {
-    let position = error.location().map(|l| Position { line: l.line(), column: l.column() });
+    let position = error.location().map(|l| Position {
+        line: l.line(),
+        column: l.column(),
+    });
     let full = error.to_string();
     if full.contains("duplicate entry") && !map.duplicates.is_empty() {
         return map
@@ -64,7 +69,9 @@ fn explain_parse_error(text: &str, map: &SourceMap, error: &serde_yaml::Error) -
     // Errors about one value (a number too large, a tag that does not fit) start with
     // the value's path; the source map finds the same node from its position.
     let position = match position {
-        None if full.contains("more than one document") => map.second_document.or_else(|| first_dedent(text)),
+        None if full.contains("more than one document") => {
+            map.second_document.or_else(|| first_dedent(text))
+        }
         position => position,
     };
     let path = position.and_then(|p| map.path_at(p)).unwrap_or_default();
@@ -85,15 +92,27 @@ fn explain_parse_error(text: &str, map: &SourceMap, error: &serde_yaml::Error) -
         let help = syntax_help(text, position, &message);
         (format!("YAML syntax error: {message}"), help)
     };
-    vec![SyntaxError { position, path, message, help }]
+    vec![SyntaxError {
+        position,
+        path,
+        message,
+        help,
+    }]
 }
 
 /// Whether the `:` at `position` ends the first key of its line (`  key: …`), rather than
 /// sitting inside a value (`doc: Note: …`).
 fn key_starts_line(text: &str, position: Option<Position>) -> bool {
-    let Some(position) = position else { return false };
-    let Some(line) = text.lines().nth(position.line.wrapping_sub(1)) else { return false };
-    let before: String = line.chars().take(position.column.saturating_sub(1)).collect();
+    let Some(position) = position else {
+        return false;
+    };
+    let Some(line) = text.lines().nth(position.line.wrapping_sub(1)) else {
+        return false;
+    };
+    let before: String = line
+        .chars()
+        .take(position.column.saturating_sub(1))
+        .collect();
     let before = before.trim_start().trim_start_matches("- ");
     !before.is_empty() && !before.contains(": ")
 }
@@ -108,16 +127,24 @@ fn first_dedent(text: &str) -> Option<Position> {
     let first_indent = indent(first);
     lines
         .find(|(_, line)| indent(line) < first_indent)
-        .map(|(i, line)| Position { line: i + 1, column: indent(line) + 1 })
+        .map(|(i, line)| Position {
+            line: i + 1,
+            column: indent(line) + 1,
+        })
 }
 
 /// Advice for the common YAML mistakes, recognised from `libyaml`'s messages.
 fn syntax_help(text: &str, position: Option<Position>, message: &str) -> String {
-    let at = position.and_then(|p| text.lines().nth(p.line.wrapping_sub(1)).and_then(|line| line.chars().nth(p.column.wrapping_sub(1))));
+    let at = position.and_then(|p| {
+        text.lines()
+            .nth(p.line.wrapping_sub(1))
+            .and_then(|line| line.chars().nth(p.column.wrapping_sub(1)))
+    });
     let generic = "fix the YAML syntax first; no other check runs before the file parses";
     let specific = if at == Some('\t') || message.contains("tab character") {
         "indent with spaces: YAML does not allow tabs in indentation"
-    } else if message.contains("mapping values are not allowed") && key_starts_line(text, position) {
+    } else if message.contains("mapping values are not allowed") && key_starts_line(text, position)
+    {
         "this key is indented under a plain value rather than under a key: line it up with the keys of its mapping, or add the missing key (e.g. `fields:`) above it"
     } else if message.contains("mapping values are not allowed") {
         "a plain value cannot contain `: `; quote the whole value, e.g. `doc: \"Note: …\"`"
@@ -127,11 +154,15 @@ fn syntax_help(text: &str, position: Option<Position>, message: &str) -> String 
         "close the `{` mapping with `}` on the same entry, or quote the value if the `{` is text"
     } else if message.contains("quoted scalar") {
         "close the quoted string with the same quote that opens it"
-    } else if message.contains("did not find expected key") || message.contains("did not find expected '-'") {
+    } else if message.contains("did not find expected key")
+        || message.contains("did not find expected '-'")
+    {
         "check the indentation: the keys of one mapping (and the `-` of one list) start in the same column"
     } else if message.contains("unknown anchor") {
         "define the anchor (`&name`) before an alias (`*name`) uses it"
-    } else if message.contains("more than one document") && !text.lines().any(|line| line.starts_with("---")) {
+    } else if message.contains("more than one document")
+        && !text.lines().any(|line| line.starts_with("---"))
+    {
         "the top-level keys must all start in the same column; this line is indented less than the first key, so the document ended before it"
     } else if message.contains("more than one document") {
         "keep one document: remove the `---` separator and everything after it, or merge the documents"
@@ -165,7 +196,8 @@ pub fn decode<T: DeserializeOwned>(node: &Node) -> Result<T, ShapeError> {
         // names the enum's internal type, not its words; asking again with a word that
         // is surely not one of them makes serde list them.
         if message.contains("Value::Tagged enum") {
-            let expected = variants::<T>(node, &path).unwrap_or_else(|| "one of the allowed words".to_string());
+            let expected = variants::<T>(node, &path)
+                .unwrap_or_else(|| "one of the allowed words".to_string());
             message = message.replace("a Value::Tagged enum", &expected);
         }
         ShapeError { path, message }
@@ -228,11 +260,16 @@ fn get_mut<'a>(node: &'a mut Node, path: &YamlPath) -> Option<&'a mut Node> {
 /// separately, so the text drops that one. The parser's context ("while parsing a flow
 /// sequence at line 2 column 9") says where the broken construct starts, so it stays.
 fn strip_location(message: &str) -> String {
-    let Some(at) = message.find(" at line ") else { return message.to_string() };
+    let Some(at) = message.find(" at line ") else {
+        return message.to_string();
+    };
     let head = &message[..at];
     let tail = &message[at + " at line ".len()..];
     // Skip "L column C" and keep whatever follows it.
-    let after = tail.find(',').map(|comma| &tail[comma..]).unwrap_or_default();
+    let after = tail
+        .find(',')
+        .map(|comma| &tail[comma..])
+        .unwrap_or_default();
     format!("{head}{after}")
 }
 
@@ -318,7 +355,10 @@ impl SourceMap {
         let mut stack: Vec<Frame> = Vec::new();
         for event in saphyr_parser::Parser::new_from_str(text) {
             let Ok((event, span)) = event else { break };
-            let here = Position { line: span.start.line(), column: span.start.col() + 1 };
+            let here = Position {
+                line: span.start.line(),
+                column: span.start.col() + 1,
+            };
             use saphyr_parser::Event;
             match event {
                 Event::Scalar(value, style, _, tag) => {
@@ -336,7 +376,11 @@ impl SourceMap {
                 }
                 Event::MappingStart(..) => {
                     let path = map.value(&mut stack, here, false, None);
-                    stack.push(Frame::Map { path, key: None, seen: HashMap::new() });
+                    stack.push(Frame::Map {
+                        path,
+                        key: None,
+                        seen: HashMap::new(),
+                    });
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     stack.pop();
@@ -362,17 +406,35 @@ impl SourceMap {
         plain: bool,
         text: Option<&str>,
     ) -> YamlPath {
-        let plain = if plain { text.map(str::to_string) } else { None };
+        let plain = if plain {
+            text.map(str::to_string)
+        } else {
+            None
+        };
         match stack.last_mut() {
             None => {
                 let path = YamlPath::root();
-                self.entries.insert(path.clone(), Entry { position: here, value_position: here, plain });
+                self.entries.insert(
+                    path.clone(),
+                    Entry {
+                        position: here,
+                        value_position: here,
+                        plain,
+                    },
+                );
                 path
             }
             Some(Frame::Seq { path, next }) => {
                 let path = path.index(*next);
                 *next += 1;
-                self.entries.insert(path.clone(), Entry { position: here, value_position: here, plain });
+                self.entries.insert(
+                    path.clone(),
+                    Entry {
+                        position: here,
+                        value_position: here,
+                        plain,
+                    },
+                );
                 path
             }
             Some(Frame::Map { path, key, seen }) => match key.take() {
@@ -398,7 +460,14 @@ impl SourceMap {
                 }
                 Some((name, key_position)) => {
                     let path = path.key(name);
-                    self.entries.insert(path.clone(), Entry { position: key_position, value_position: here, plain });
+                    self.entries.insert(
+                        path.clone(),
+                        Entry {
+                            position: key_position,
+                            value_position: here,
+                            plain,
+                        },
+                    );
                     path
                 }
             },
@@ -437,7 +506,14 @@ impl SourceMap {
 
 /// An open container while walking the event stream.
 enum Frame {
-    Seq { path: YamlPath, next: usize },
+    Seq {
+        path: YamlPath,
+        next: usize,
+    },
     /// A mapping, its pending key, and the keys seen so far with where they are.
-    Map { path: YamlPath, key: Option<(String, Position)>, seen: HashMap<String, Position> },
+    Map {
+        path: YamlPath,
+        key: Option<(String, Position)>,
+        seen: HashMap<String, Position>,
+    },
 }

@@ -44,12 +44,19 @@ fn main() -> ExitCode {
 
 /// The workspace root: xtask lives one level below it.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent directory").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent directory")
+        .to_path_buf()
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
     let root = workspace_root();
-    let mut options = Options { check: false, spec: root.join("spec/headout.yaml"), out: root.join("generated-client") };
+    let mut options = Options {
+        check: false,
+        spec: root.join("spec/headout.yaml"),
+        out: root.join("generated-client"),
+    };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -78,7 +85,8 @@ fn plan(options: &Options) -> Result<Plan, String> {
     if !loaded.warnings.0.is_empty() {
         eprintln!("{}", loaded.warnings);
     }
-    let files = codegen::generate(&loaded.spec).map_err(|error| format!("the generator produced invalid Rust: {error}"))?;
+    let files = codegen::generate(&loaded.spec)
+        .map_err(|error| format!("the generator produced invalid Rust: {error}"))?;
     let mut plan = Plan::default();
     for file in &files {
         let path = options.out.join(&file.path);
@@ -90,12 +98,19 @@ fn plan(options: &Options) -> Result<Plan, String> {
     // Any file in the generated folder that carries the header but is not produced any
     // more is stale; hand-written files (without the header) are never touched.
     let produced: Vec<PathBuf> = files.iter().map(|f| options.out.join(&f.path)).collect();
-    for dir in files.iter().filter_map(|f| Path::new(&f.path).parent()).collect::<std::collections::BTreeSet<_>>() {
-        let Ok(entries) = std::fs::read_dir(options.out.join(dir)) else { continue };
+    for dir in files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let Ok(entries) = std::fs::read_dir(options.out.join(dir)) else {
+            continue;
+        };
         let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for path in entries {
-            let generated = std::fs::read_to_string(&path).is_ok_and(|text| text.starts_with(codegen::HEADER));
+            let generated =
+                std::fs::read_to_string(&path).is_ok_and(|text| text.starts_with(codegen::HEADER));
             if generated && !produced.contains(&path) {
                 plan.remove.push(path);
             }
@@ -107,7 +122,12 @@ fn plan(options: &Options) -> Result<Plan, String> {
 fn codegen(options: &Options) -> Result<(), String> {
     let started = Instant::now();
     let plan = plan(options)?;
-    let shown = |path: &Path| path.strip_prefix(workspace_root()).unwrap_or(path).display().to_string();
+    let shown = |path: &Path| {
+        path.strip_prefix(workspace_root())
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
     if options.check {
         if plan.write.is_empty() && plan.remove.is_empty() {
             println!("generated code is up to date ({} files)", plan.unchanged);
@@ -125,9 +145,11 @@ fn codegen(options: &Options) -> Result<(), String> {
     }
     for (path, contents) in &plan.write {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, contents)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote   {}", shown(path));
     }
     for path in &plan.remove {

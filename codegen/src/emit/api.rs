@@ -26,11 +26,25 @@ pub fn emit(ir: &Ir) -> TokenStream {
     let variants: Vec<_> = ir.environments.iter().map(|e| ident(&e.variant)).collect();
     let indexes: Vec<usize> = (0..ir.environments.len()).collect();
     let variant_defs = ir.environments.iter().zip(&variants).map(|(e, v)| {
-        let docs = doc_with(&e.doc, &format!("Base URL `{}`; keys start with `{}`.", e.base_url, e.key_prefix));
-        let default = if e.is_default { quote! { #[default] } } else { TokenStream::new() };
+        let docs = doc_with(
+            &e.doc,
+            &format!(
+                "Base URL `{}`; keys start with `{}`.",
+                e.base_url, e.key_prefix
+            ),
+        );
+        let default = if e.is_default {
+            quote! { #[default] }
+        } else {
+            TokenStream::new()
+        };
         quote! { #docs #default #v, }
     });
-    let default_env = ir.environments.iter().find(|e| e.is_default).unwrap_or(&ir.environments[0]);
+    let default_env = ir
+        .environments
+        .iter()
+        .find(|e| e.is_default)
+        .unwrap_or(&ir.environments[0]);
     let default_variant = ident(&default_env.variant);
     let example = format!(
         "```no_run\n\

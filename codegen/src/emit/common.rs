@@ -16,7 +16,11 @@ pub fn ident(name: &str) -> Ident {
 /// One `#[doc]` attribute per line, so prettyplease prints `///` comments rather than
 /// one `/** */` block.
 pub fn doc(text: &str) -> TokenStream {
-    let lines: Vec<String> = text.trim_end().lines().map(|line| format!(" {}", line.trim_end())).collect();
+    let lines: Vec<String> = text
+        .trim_end()
+        .lines()
+        .map(|line| format!(" {}", line.trim_end()))
+        .collect();
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -27,7 +31,11 @@ pub fn doc_with(text: &str, more: &str) -> TokenStream {
 
 /// `#[deprecated]` when `deprecated`.
 pub fn deprecated(deprecated: bool) -> TokenStream {
-    if deprecated { quote! { #[deprecated] } } else { TokenStream::new() }
+    if deprecated {
+        quote! { #[deprecated] }
+    } else {
+        TokenStream::new()
+    }
 }
 
 /// The Rust type of a value, with absolute paths so that model names cannot shadow them.

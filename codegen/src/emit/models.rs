@@ -72,7 +72,10 @@ fn field(field: &FieldIr) -> TokenStream {
             quote! { #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")] },
         )
     } else if money {
-        (inner, quote! { #[serde(rename = #wire, with = "crate::runtime::money_serde")] })
+        (
+            inner,
+            quote! { #[serde(rename = #wire, with = "crate::runtime::money_serde")] },
+        )
     } else {
         (inner, quote! { #[serde(rename = #wire)] })
     };
@@ -92,7 +95,10 @@ fn enumeration(model: &ModelIr, variants: &[VariantIr], unknown: &str) -> TokenS
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.variant)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire_value.as_str()).collect();
     let variant_defs = variants.iter().zip(&idents).map(|(v, id)| {
-        let text = v.doc.clone().unwrap_or_else(|| format!("`{}`", v.wire_value));
+        let text = v
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("`{}`", v.wire_value));
         let docs = doc(&text);
         let deprecated = deprecated(v.deprecated);
         quote! { #docs #deprecated #id, }

@@ -4,29 +4,52 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{argument_converts, argument_type, deprecated, doc, doc_with, ident, rust_type};
-use crate::ir::{Ir, KeyUse, Location, OperationIr, PageIr, ParamIr, PathPart, ResourceIr, ResponseIr, RustType, VersionIr};
+use super::common::{
+    argument_converts, argument_type, deprecated, doc, doc_with, ident, rust_type,
+};
+use crate::ir::{
+    Ir, KeyUse, Location, OperationIr, PageIr, ParamIr, PathPart, ResourceIr, ResponseIr, RustType,
+    VersionIr,
+};
 
 /// The file's path inside the client crate.
 pub fn path(version: &VersionIr) -> String {
-    format!("src/generated/{}.rs", version.module.trim_start_matches("r#"))
+    format!(
+        "src/generated/{}.rs",
+        version.module.trim_start_matches("r#")
+    )
 }
 
 /// The file's tokens.
 pub fn emit(ir: &Ir, version: &VersionIr) -> TokenStream {
-    let module_doc = format!(" Operations of version `{}` (`{}`).", version.wire_name, version.prefix);
+    let module_doc = format!(
+        " Operations of version `{}` (`{}`).",
+        version.wire_name, version.prefix
+    );
     let ty = ident(&version.type_name);
     let accessor = ident(&version.module);
     let docs = doc(&version.doc);
     let (gate, auth) = if version.keyed {
-        (quote! { impl crate::runtime::Client<crate::runtime::WithKey> }, quote! { crate::runtime::WithKey })
+        (
+            quote! { impl crate::runtime::Client<crate::runtime::WithKey> },
+            quote! { crate::runtime::WithKey },
+        )
     } else {
-        (quote! { impl<A: crate::runtime::AuthState> crate::runtime::Client<A> }, quote! { A })
+        (
+            quote! { impl<A: crate::runtime::AuthState> crate::runtime::Client<A> },
+            quote! { A },
+        )
     };
     let accessor_doc = if version.keyed {
-        doc_with(&version.doc, "Every operation of this version needs the key, so only a client built with `.key(…)` has this method.")
+        doc_with(
+            &version.doc,
+            "Every operation of this version needs the key, so only a client built with `.key(…)` has this method.",
+        )
     } else {
-        doc_with(&version.doc, "Operations that need the key exist only on a client built with `.key(…)`.")
+        doc_with(
+            &version.doc,
+            "Operations that need the key exist only on a client built with `.key(…)`.",
+        )
     };
     let resource_accessors = version.resources.iter().map(|r| {
         let accessor = ident(&r.accessor);
@@ -68,15 +91,35 @@ pub fn emit(ir: &Ir, version: &VersionIr) -> TokenStream {
 /// The resource accessor's docs, with a compile-checked example of its first operation
 /// that needs no body.
 fn resource_doc(ir: &Ir, version: &VersionIr, resource: &ResourceIr) -> TokenStream {
-    let text = format!("The `{}` operations of `{}`.", resource.wire_name, version.wire_name);
-    let Some(op) = resource.operations.iter().find(|o| o.body.is_none() && !o.deprecated) else {
+    let text = format!(
+        "The `{}` operations of `{}`.",
+        resource.wire_name, version.wire_name
+    );
+    let Some(op) = resource
+        .operations
+        .iter()
+        .find(|o| o.body.is_none() && !o.deprecated)
+    else {
         return doc(&text);
     };
     let lib = &ir.api.lib_name;
-    let env = ir.environments.iter().find(|e| e.is_default).unwrap_or(&ir.environments[0]);
+    let env = ir
+        .environments
+        .iter()
+        .find(|e| e.is_default)
+        .unwrap_or(&ir.environments[0]);
     let needs_key = version.keyed || op.key_use != KeyUse::None;
-    let key = if needs_key { ".key(std::env::var(\"API_KEY\").unwrap_or_default())" } else { "" };
-    let args: Vec<String> = op.params.iter().filter(|p| p.required).map(|p| example_value(lib, &p.ty)).collect();
+    let key = if needs_key {
+        ".key(std::env::var(\"API_KEY\").unwrap_or_default())"
+    } else {
+        ""
+    };
+    let args: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| example_value(lib, &p.ty))
+        .collect();
     let call = format!(
         "client.{}().{}().{}({})",
         version.module.trim_start_matches("r#"),
@@ -118,8 +161,12 @@ fn example_value(lib: &str, ty: &RustType) -> String {
         RustType::F64 => "1.0".into(),
         RustType::Money => format!("{lib}::Decimal::new(1999, 2)"),
         RustType::Date => format!("{lib}::NaiveDate::from_ymd_opt(2030, 1, 31).unwrap()"),
-        RustType::DateTime => format!("{lib}::NaiveDate::from_ymd_opt(2030, 1, 31).unwrap().and_hms_opt(9, 30, 0).unwrap()"),
-        RustType::Time => format!("{lib}::LocalTime(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap())"),
+        RustType::DateTime => format!(
+            "{lib}::NaiveDate::from_ymd_opt(2030, 1, 31).unwrap().and_hms_opt(9, 30, 0).unwrap()"
+        ),
+        RustType::Time => {
+            format!("{lib}::LocalTime(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap())")
+        }
         RustType::EpochSeconds => format!("{lib}::EpochSeconds(0)"),
         RustType::EpochMillis => format!("{lib}::EpochMillis(0)"),
         RustType::Json => "serde_json::Value::Null".into(),
@@ -133,9 +180,13 @@ fn example_value(lib: &str, ty: &RustType) -> String {
 fn resource(resource: &ResourceIr) -> TokenStream {
     let rty = ident(&resource.type_name);
     let docs = doc(&format!("The `{}` operations.", resource.wire_name));
-    let (keyed, open): (Vec<&OperationIr>, Vec<&OperationIr>) =
-        resource.operations.iter().partition(|o| o.key_use == KeyUse::Required);
-    let keyed_methods = keyed.iter().map(|o| operation_method(o, quote! { crate::runtime::WithKey }));
+    let (keyed, open): (Vec<&OperationIr>, Vec<&OperationIr>) = resource
+        .operations
+        .iter()
+        .partition(|o| o.key_use == KeyUse::Required);
+    let keyed_methods = keyed
+        .iter()
+        .map(|o| operation_method(o, quote! { crate::runtime::WithKey }));
     let open_methods = open.iter().map(|o| operation_method(o, quote! { A }));
     let builders = resource.operations.iter().map(builder);
     quote! {
@@ -170,13 +221,24 @@ fn key_note(op: &OperationIr) -> &'static str {
 fn operation_method(op: &OperationIr, auth: TokenStream) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
-    let mut text = format!("{}\n\n`{} {}` — {}", op.doc.trim_end(), op.http_method, op.wire_path, key_note(op));
+    let mut text = format!(
+        "{}\n\n`{} {}` — {}",
+        op.doc.trim_end(),
+        op.http_method,
+        op.wire_path,
+        key_note(op)
+    );
     let required: Vec<&ParamIr> = op.params.iter().filter(|p| p.required).collect();
     if !required.is_empty() || op.body.is_some() {
         text.push_str("\n\nArguments:");
     }
     for p in &required {
-        text.push_str(&format!("\n- `{}` (`{}`): {}", p.field.trim_start_matches("r#"), p.wire_name, one_line(&p.doc)));
+        text.push_str(&format!(
+            "\n- `{}` (`{}`): {}",
+            p.field.trim_start_matches("r#"),
+            p.wire_name,
+            one_line(&p.doc)
+        ));
     }
     if op.body.is_some() {
         text.push_str("\n- `body`: the request body.");
@@ -203,7 +265,9 @@ fn operation_method(op: &OperationIr, auth: TokenStream) -> TokenStream {
         None => (TokenStream::new(), TokenStream::new()),
     };
     let paging_init = match op.response {
-        ResponseIr::Paginated { .. } => quote! { limit: ::std::option::Option::None, offset: ::std::option::Option::None, },
+        ResponseIr::Paginated { .. } => {
+            quote! { limit: ::std::option::Option::None, offset: ::std::option::Option::None, }
+        }
         _ => TokenStream::new(),
     };
     quote! {
@@ -226,15 +290,27 @@ fn one_line(text: &str) -> String {
 
 fn builder(op: &OperationIr) -> TokenStream {
     let builder = ident(&op.builder_name);
-    let docs = if op.params.iter().any(|p| !p.required) || matches!(op.response, ResponseIr::Paginated { .. }) {
-        doc(&format!("A request for `{}`: chain the optional settings, then `.send().await`.", op.wire_id))
+    let docs = if op.params.iter().any(|p| !p.required)
+        || matches!(op.response, ResponseIr::Paginated { .. })
+    {
+        doc(&format!(
+            "A request for `{}`: chain the optional settings, then `.send().await`.",
+            op.wire_id
+        ))
     } else {
-        doc(&format!("A request for `{}`: `.send().await` sends it.", op.wire_id))
+        doc(&format!(
+            "A request for `{}`: `.send().await` sends it.",
+            op.wire_id
+        ))
     };
     let fields = op.params.iter().map(|p| {
         let field = ident(&p.field);
         let ty = rust_type(&p.ty);
-        if p.required { quote! { #field: #ty, } } else { quote! { #field: ::std::option::Option<#ty>, } }
+        if p.required {
+            quote! { #field: #ty, }
+        } else {
+            quote! { #field: ::std::option::Option<#ty>, }
+        }
     });
     let body_field = match &op.body {
         Some(ty) => {
@@ -289,15 +365,25 @@ fn page_static_name(op: &OperationIr) -> proc_macro2::Ident {
 fn setter(param: &ParamIr) -> TokenStream {
     let field = ident(&param.field);
     let mut text = one_line(&param.doc);
-    text.push_str(&format!("\n\nSent as the {} parameter `{}`", location_name(param.location), param.wire_name));
+    text.push_str(&format!(
+        "\n\nSent as the {} parameter `{}`",
+        location_name(param.location),
+        param.wire_name
+    ));
     match &param.default {
-        Some(default) => text.push_str(&format!("; the server assumes {default} when it is left out.")),
+        Some(default) => text.push_str(&format!(
+            "; the server assumes {default} when it is left out."
+        )),
         None => text.push('.'),
     }
     let docs = doc(&text);
     let deprecated = deprecated(param.deprecated);
     let ty = argument_type(&param.ty);
-    let value = if argument_converts(&param.ty) { quote! { value.into() } } else { quote! { value } };
+    let value = if argument_converts(&param.ty) {
+        quote! { value.into() }
+    } else {
+        quote! { value }
+    };
     quote! {
         #docs
         #deprecated
@@ -320,7 +406,10 @@ fn request_fn(op: &OperationIr) -> TokenStream {
     let wire_id = &op.wire_id;
     let version = wire_id.split('.').next().unwrap_or_default();
     let method = ident(&op.http_method);
-    let has_params = op.path.iter().any(|part| matches!(part, PathPart::Param(_)));
+    let has_params = op
+        .path
+        .iter()
+        .any(|part| matches!(part, PathPart::Param(_)));
     let path = if has_params {
         // Plain concatenation rather than `format!`: prettyplease does not format the
         // inside of macro calls, and the result reads the same.
@@ -341,20 +430,24 @@ fn request_fn(op: &OperationIr) -> TokenStream {
         KeyUse::Optional => quote! { crate::runtime::KeyUse::Optional },
         KeyUse::None => quote! { crate::runtime::KeyUse::None },
     };
-    let params = op.params.iter().filter(|p| p.location != Location::Path).map(|p| {
-        let field = ident(&p.field);
-        let wire = &p.wire_name;
-        match (p.location, p.required) {
-            (Location::Header, true) => quote! { request.header(#wire, &self.#field); },
-            (Location::Header, false) => quote! {
-                if let ::std::option::Option::Some(value) = &self.#field {
-                    request.header(#wire, value);
-                }
-            },
-            (_, true) => quote! { request.query(#wire, &self.#field); },
-            (_, false) => quote! { request.query_opt(#wire, self.#field.as_ref()); },
-        }
-    });
+    let params = op
+        .params
+        .iter()
+        .filter(|p| p.location != Location::Path)
+        .map(|p| {
+            let field = ident(&p.field);
+            let wire = &p.wire_name;
+            match (p.location, p.required) {
+                (Location::Header, true) => quote! { request.header(#wire, &self.#field); },
+                (Location::Header, false) => quote! {
+                    if let ::std::option::Option::Some(value) = &self.#field {
+                        request.header(#wire, value);
+                    }
+                },
+                (_, true) => quote! { request.query(#wire, &self.#field); },
+                (_, false) => quote! { request.query_opt(#wire, self.#field.as_ref()); },
+            }
+        });
     let params: Vec<TokenStream> = params.collect();
     let new_request = quote! { crate::runtime::Request::new(#wire_id, crate::runtime::Method::#method, #version, #path, #key) };
     if params.is_empty() && op.body.is_none() {
@@ -371,7 +464,11 @@ fn request_fn(op: &OperationIr) -> TokenStream {
             quote! { Ok(request) },
         )
     } else {
-        (quote! { crate::runtime::Request }, TokenStream::new(), quote! { request })
+        (
+            quote! { crate::runtime::Request },
+            TokenStream::new(),
+            quote! { request },
+        )
     };
     quote! {
         fn request(&self) -> #ret {
@@ -396,7 +493,11 @@ fn page_spec(page: &PageIr) -> TokenStream {
         total_field,
         next_offset_field,
     } = page;
-    let kind = if *cursor { quote! { Cursor } } else { quote! { Index } };
+    let kind = if *cursor {
+        quote! { Cursor }
+    } else {
+        quote! { Index }
+    };
     let opt_u32 = |v: &Option<u32>| match v {
         Some(v) => quote! { ::std::option::Option::Some(#v) },
         None => quote! { ::std::option::Option::None },
@@ -406,8 +507,11 @@ fn page_spec(page: &PageIr) -> TokenStream {
         None => quote! { ::std::option::Option::None },
     };
     let (default_limit, max_limit) = (opt_u32(default_limit), opt_u32(max_limit));
-    let (next_url_field, prev_url_field, total_field) =
-        (opt_str(next_url_field), opt_str(prev_url_field), opt_str(total_field));
+    let (next_url_field, prev_url_field, total_field) = (
+        opt_str(next_url_field),
+        opt_str(prev_url_field),
+        opt_str(total_field),
+    );
     quote! {
         crate::runtime::PageSpec {
             offset_param: #offset_param,
@@ -425,7 +529,11 @@ fn page_spec(page: &PageIr) -> TokenStream {
 }
 
 fn send_fns(op: &OperationIr) -> TokenStream {
-    let request = if op.body.is_some() { quote! { self.request()? } } else { quote! { self.request() } };
+    let request = if op.body.is_some() {
+        quote! { self.request()? }
+    } else {
+        quote! { self.request() }
+    };
     match &op.response {
         ResponseIr::Json(ty) => {
             let ty = rust_type(ty);
@@ -455,10 +563,14 @@ fn send_fns(op: &OperationIr) -> TokenStream {
             let item = rust_type(item);
             let page_static = page_static_name(op);
             let limit_doc = match (page.default_limit, page.max_limit) {
-                (Some(d), Some(m)) => format!("The server sends {d} items when no limit is given, and at most {m}."),
+                (Some(d), Some(m)) => {
+                    format!("The server sends {d} items when no limit is given, and at most {m}.")
+                }
                 (Some(d), None) => format!("The server sends {d} items when no limit is given."),
                 (None, Some(m)) => format!("The server sends at most {m} items per page."),
-                (None, None) => "The server chooses the page size when no limit is given.".to_string(),
+                (None, None) => {
+                    "The server chooses the page size when no limit is given.".to_string()
+                }
             };
             let limit_doc = doc(&format!("The number of items per page.\n\n{limit_doc}"));
             let offset_doc = doc(
@@ -468,9 +580,19 @@ fn send_fns(op: &OperationIr) -> TokenStream {
             // A body that fails to serialise is reported before any request is made.
             let fallible = op.body.is_some();
             let stream_ret = |t: TokenStream| {
-                if fallible { quote! { ::std::result::Result<#t, crate::runtime::Error> } } else { t }
+                if fallible {
+                    quote! { ::std::result::Result<#t, crate::runtime::Error> }
+                } else {
+                    t
+                }
             };
-            let wrap = |t: TokenStream| if fallible { quote! { Ok(#t) } } else { t };
+            let wrap = |t: TokenStream| {
+                if fallible {
+                    quote! { Ok(#t) }
+                } else {
+                    t
+                }
+            };
             let stream_request = request.clone();
             let pages_ty = stream_ret(quote! {
                 impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<#item>, crate::runtime::Error>> + Send + 'static
@@ -478,8 +600,10 @@ fn send_fns(op: &OperationIr) -> TokenStream {
             let items_ty = stream_ret(quote! {
                 impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::runtime::Error>> + Send + 'static
             });
-            let pages_call = wrap(quote! { self.client.pages(request, &#page_static, self.limit, self.offset) });
-            let items_call = wrap(quote! { self.client.items(request, &#page_static, self.limit, self.offset) });
+            let pages_call =
+                wrap(quote! { self.client.pages(request, &#page_static, self.limit, self.offset) });
+            let items_call =
+                wrap(quote! { self.client.items(request, &#page_static, self.limit, self.offset) });
             quote! {
                 #limit_doc
                 pub fn limit(mut self, limit: u32) -> Self {
@@ -514,4 +638,3 @@ fn send_fns(op: &OperationIr) -> TokenStream {
         }
     }
 }
-

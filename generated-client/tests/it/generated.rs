@@ -12,7 +12,9 @@ use futures_util::StreamExt;
 use headout_client::{AUTH_HEADER, Client};
 
 fn example(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/headout/examples").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/headout/examples")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -27,11 +29,18 @@ async fn serve(routes: Vec<(&'static str, String)>) -> (SocketAddr, Seen) {
         let log = log.clone();
         async move {
             let target = format!("{} {}", request.method(), request.uri());
-            let key = headers.get(AUTH_HEADER).map(|v| v.to_str().unwrap().to_string());
+            let key = headers
+                .get(AUTH_HEADER)
+                .map(|v| v.to_str().unwrap().to_string());
             log.lock().unwrap().push((target.clone(), key));
             match routes.iter().find(|(prefix, _)| target.starts_with(prefix)) {
-                Some((_, body)) => ([("content-type", "application/json")], body.clone()).into_response(),
-                None => Response::builder().status(StatusCode::NOT_FOUND).body(target.into()).unwrap(),
+                Some((_, body)) => {
+                    ([("content-type", "application/json")], body.clone()).into_response()
+                }
+                None => Response::builder()
+                    .status(StatusCode::NOT_FOUND)
+                    .body(target.into())
+                    .unwrap(),
             }
         }
     });
@@ -43,8 +52,15 @@ async fn serve(routes: Vec<(&'static str, String)>) -> (SocketAddr, Seen) {
 
 #[tokio::test]
 async fn keyed_v2_get_product_round_trips() {
-    let (addr, seen) = serve(vec![("GET /api/public/v2/products/", example("partner-docs/v2.products.get.response.json"))]).await;
-    let client = Client::builder_with_base_url(format!("http://{addr}")).key("tk_test-key").build().unwrap();
+    let (addr, seen) = serve(vec![(
+        "GET /api/public/v2/products/",
+        example("partner-docs/v2.products.get.response.json"),
+    )])
+    .await;
+    let client = Client::builder_with_base_url(format!("http://{addr}"))
+        .key("tk_test-key")
+        .build()
+        .unwrap();
     let product = client.v2().products().get("18969").send().await.unwrap();
     // The example describes product 19513 whatever id the request names.
     assert_eq!(product.id.to_string(), "19513");
@@ -55,19 +71,36 @@ async fn keyed_v2_get_product_round_trips() {
 
 #[tokio::test]
 async fn open_v1_call_works_without_a_key_and_sends_none() {
-    let (addr, seen) = serve(vec![("GET /api/public/v1/product/get/", example("github-docs/v1.product.get.response.json"))]).await;
-    let client = Client::builder_with_base_url(format!("http://{addr}")).build().unwrap();
+    let (addr, seen) = serve(vec![(
+        "GET /api/public/v1/product/get/",
+        example("github-docs/v1.product.get.response.json"),
+    )])
+    .await;
+    let client = Client::builder_with_base_url(format!("http://{addr}"))
+        .build()
+        .unwrap();
     let product = client.v1().product().get("512").send().await.unwrap();
     assert!(!product.name.is_empty());
     let seen = seen.lock().unwrap();
-    assert!(seen[0].0.starts_with("GET /api/public/v1/product/get/512"), "{}", seen[0].0);
+    assert!(
+        seen[0].0.starts_with("GET /api/public/v1/product/get/512"),
+        "{}",
+        seen[0].0
+    );
     assert_eq!(seen[0].1, None);
 }
 
 #[tokio::test]
 async fn v2_cities_page_decodes_from_its_own_items_field() {
-    let (addr, seen) = serve(vec![("GET /api/public/v2/cities/", example("partner-docs/v2.cities.list.response.json"))]).await;
-    let client = Client::builder_with_base_url(format!("http://{addr}")).key("tk_test-key").build().unwrap();
+    let (addr, seen) = serve(vec![(
+        "GET /api/public/v2/cities/",
+        example("partner-docs/v2.cities.list.response.json"),
+    )])
+    .await;
+    let client = Client::builder_with_base_url(format!("http://{addr}"))
+        .key("tk_test-key")
+        .build()
+        .unwrap();
     let page = client.v2().cities().list().limit(20).send().await.unwrap();
     assert!(!page.items.is_empty());
     let mut items = std::pin::pin!(client.v2().cities().list().items().take(1));

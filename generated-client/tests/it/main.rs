@@ -3,8 +3,8 @@
 mod config;
 mod errors;
 mod fixture;
+mod generated;
 mod pagination;
 mod requests;
 mod retries;
 mod scalars;
-mod generated;

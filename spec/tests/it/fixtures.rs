@@ -32,13 +32,16 @@ use spec::{Diagnostic, Diagnostics};
 const MIN_INVALID_FIXTURES: usize = 30;
 
 fn fixture_dir(kind: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(kind)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(kind)
 }
 
 /// The `.yaml` files of a fixture folder, in name order.
 fn fixture_files(kind: &str) -> Vec<PathBuf> {
     let dir = fixture_dir(kind);
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .map(|entry| entry.expect("a readable directory entry").path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
@@ -49,7 +52,10 @@ fn fixture_files(kind: &str) -> Vec<PathBuf> {
 
 /// The `# expect:` lines of a fixture, without the prefix.
 fn expectations(text: &str) -> Vec<&str> {
-    text.lines().filter_map(|line| line.strip_prefix("# expect:")).map(str::trim).collect()
+    text.lines()
+        .filter_map(|line| line.strip_prefix("# expect:"))
+        .map(str::trim)
+        .collect()
 }
 
 /// What a diagnostic looks like in an expectation: its rendering without the file name,
@@ -102,13 +108,24 @@ fn check(name: &str, text: &str, must_load: bool) -> Result<(), String> {
             failures.push(format!("expected, not printed: {expectation}"));
         }
     }
-    let count = |severity: &str| expected.iter().filter(|e| severity_of(e) == Some(severity)).count();
+    let count = |severity: &str| {
+        expected
+            .iter()
+            .filter(|e| severity_of(e) == Some(severity))
+            .count()
+    };
     let (errors, warnings) = (problems.errors().count(), problems.warnings().count());
     if errors != count("error") {
-        failures.push(format!("{errors} error(s) printed, {} expected", count("error")));
+        failures.push(format!(
+            "{errors} error(s) printed, {} expected",
+            count("error")
+        ));
     }
     if warnings != count("warning") {
-        failures.push(format!("{warnings} warning(s) printed, {} expected", count("warning")));
+        failures.push(format!(
+            "{warnings} warning(s) printed, {} expected",
+            count("warning")
+        ));
     }
     if must_load && !loaded {
         failures.push("the description did not load".to_string());
@@ -124,7 +141,11 @@ fn check(name: &str, text: &str, must_load: bool) -> Result<(), String> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!("{}\nprinted:\n{}", failures.join("\n"), indent(&actual)))
+        Err(format!(
+            "{}\nprinted:\n{}",
+            failures.join("\n"),
+            indent(&actual)
+        ))
     }
 }
 
@@ -134,7 +155,9 @@ fn indent(text: &str) -> String {
 
 /// With `UPDATE_EXPECT` set, prints a fixture's diagnostics as `# expect:` lines.
 fn print_expectations(name: &str, text: &str) {
-    let Ok(filter) = std::env::var("UPDATE_EXPECT") else { return };
+    let Ok(filter) = std::env::var("UPDATE_EXPECT") else {
+        return;
+    };
     if filter != "1" && !name.contains(&filter) {
         return;
     }
@@ -150,8 +173,12 @@ fn check_folder(kind: &str, must_load: bool) -> usize {
     let files = fixture_files(kind);
     let mut failures = Vec::new();
     for path in &files {
-        let name = format!("{kind}/{}", path.file_name().unwrap_or_default().to_string_lossy());
-        let text = std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {name}: {error}"));
+        let name = format!(
+            "{kind}/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|error| panic!("cannot read {name}: {error}"));
         print_expectations(&name, &text);
         if let Err(failure) = check(&name, &text, must_load) {
             failures.push(format!("{name}:\n{}", indent(&failure)));
@@ -170,7 +197,10 @@ fn check_folder(kind: &str, must_load: bool) -> usize {
 #[test]
 fn each_invalid_fixture_prints_exactly_its_expected_diagnostics() {
     let count = check_folder("invalid", false);
-    assert!(count >= MIN_INVALID_FIXTURES, "only {count} invalid fixtures; there must be at least {MIN_INVALID_FIXTURES}");
+    assert!(
+        count >= MIN_INVALID_FIXTURES,
+        "only {count} invalid fixtures; there must be at least {MIN_INVALID_FIXTURES}"
+    );
 }
 
 #[test]
@@ -185,23 +215,43 @@ fn an_unused_model_is_a_warning_and_the_description_still_loads() {
     let loaded = spec::load(&path).unwrap_or_else(|problems| panic!("{problems}"));
     let warnings: Vec<&Diagnostic> = loaded.warnings.warnings().collect();
     assert_eq!(warnings.len(), 1, "{}", loaded.warnings);
-    assert!(warnings[0].message.contains("`Owner` is not used"), "{}", warnings[0]);
-    assert!(loaded.spec.model("Owner").is_some(), "an unused model is still part of the spec");
+    assert!(
+        warnings[0].message.contains("`Owner` is not used"),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        loaded.spec.model("Owner").is_some(),
+        "an unused model is still part of the spec"
+    );
 }
 
 #[test]
 fn keywords_are_allowed_as_names() {
-    let loaded = spec::load(fixture_dir("valid").join("keywords-as-names.yaml")).unwrap_or_else(|problems| panic!("{problems}"));
+    let loaded = spec::load(fixture_dir("valid").join("keywords-as-names.yaml"))
+        .unwrap_or_else(|problems| panic!("{problems}"));
     assert!(loaded.spec.operation("v1", "async", "type").is_some());
     assert!(loaded.spec.operation("v1", "async", "match").is_some());
 }
 
 #[test]
 fn the_harness_counts_severities_of_expectations() {
-    assert_eq!(severity_of("41:9: error at operations.v1.pets.get.auth: `auth: none` …"), Some("error"));
+    assert_eq!(
+        severity_of("41:9: error at operations.v1.pets.get.auth: `auth: none` …"),
+        Some("error")
+    );
     assert_eq!(severity_of("1:1: error: missing key `auth`"), Some("error"));
-    assert_eq!(severity_of("error: the description is empty"), Some("error"));
-    assert_eq!(severity_of("31:3: warning at models.Owner: model `Owner` is not used"), Some("warning"));
-    assert_eq!(severity_of("help: add `model: SomeModel` for the error body"), None);
+    assert_eq!(
+        severity_of("error: the description is empty"),
+        Some("error")
+    );
+    assert_eq!(
+        severity_of("31:3: warning at models.Owner: model `Owner` is not used"),
+        Some("warning")
+    );
+    assert_eq!(
+        severity_of("help: add `model: SomeModel` for the error body"),
+        None
+    );
     assert_eq!(severity_of("help: error: not a diagnostic"), None);
 }

@@ -5,12 +5,15 @@ use std::path::Path;
 use spec::{DefaultValue, ModelKind, OperationAuth, ParamLocation, Response, ScalarType, TypeRef};
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 #[test]
 fn minimal_description_loads_into_a_resolved_spec() {
-    let loaded = spec::load(fixture("minimal.yaml")).unwrap_or_else(|problems| panic!("{problems}"));
+    let loaded =
+        spec::load(fixture("minimal.yaml")).unwrap_or_else(|problems| panic!("{problems}"));
     assert!(loaded.warnings.0.is_empty(), "{}", loaded.warnings);
     let spec = loaded.spec;
 
@@ -23,21 +26,40 @@ fn minimal_description_loads_into_a_resolved_spec() {
 
     let list = spec.operation("v1", "pets", "list").unwrap();
     assert_eq!(list.auth, OperationAuth::Optional);
-    assert_eq!(list.error, Some(TypeRef::Model("ApiError".into())), "inherits the version's error model");
-    let Response::Paginated(plan) = &list.response else { panic!("list pages") };
+    assert_eq!(
+        list.error,
+        Some(TypeRef::Model("ApiError".into())),
+        "inherits the version's error model"
+    );
+    let Response::Paginated(plan) = &list.response else {
+        panic!("list pages")
+    };
     assert_eq!(plan.style.items_field, "data");
     assert_eq!(plan.style.default_limit, Some(25));
     assert_eq!(plan.item, TypeRef::Model("Pet".into()));
-    assert_eq!(list.params[0].default, Some(DefaultValue::String("DOG".into())));
+    assert_eq!(
+        list.params[0].default,
+        Some(DefaultValue::String("DOG".into()))
+    );
 
     let get = spec.operation("v1", "pets", "get").unwrap();
     assert_eq!(get.params[0].location, ParamLocation::Path);
-    assert!(get.params[0].required, "path parameters are always required");
+    assert!(
+        get.params[0].required,
+        "path parameters are always required"
+    );
 
-    let ModelKind::Object { fields } = &spec.model("Pet").unwrap().kind else { panic!("Pet is an object") };
+    let ModelKind::Object { fields } = &spec.model("Pet").unwrap().kind else {
+        panic!("Pet is an object")
+    };
     let tags = fields.iter().find(|f| f.wire_name == "tags").unwrap();
-    assert_eq!(tags.ty, TypeRef::List(Box::new(TypeRef::Scalar(ScalarType::String))));
-    let ModelKind::Enum { values } = &spec.model("Species").unwrap().kind else { panic!("Species is an enum") };
+    assert_eq!(
+        tags.ty,
+        TypeRef::List(Box::new(TypeRef::Scalar(ScalarType::String)))
+    );
+    let ModelKind::Enum { values } = &spec.model("Species").unwrap().kind else {
+        panic!("Species is an enum")
+    };
     let values: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
     assert_eq!(values, ["DOG", "CAT", "NO"]);
     assert_eq!(spec.events.len(), 1);
