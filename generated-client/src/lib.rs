@@ -12,3 +12,9 @@ pub use runtime::{
     Client, ClientBuilder, Decimal, EpochMillis, EpochSeconds, Error, Id, LocalTime, NaiveDate,
     NaiveDateTime, NoKey, Offset, Page, WithKey,
 };
+
+// The README's example is compiled (not run) as a doctest, so it cannot drift from the
+// generated API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
