@@ -1,4 +1,4 @@
-//! Properties of the generator's output on the real description and the small fixture:
+//! Properties of the generator's output on the real description and two made-up ones:
 //! it is valid Rust, deterministic, stable under reformatting, and carries the header.
 
 use std::path::{Path, PathBuf};
@@ -15,7 +15,12 @@ fn generate(spec: &str) -> Vec<codegen::GeneratedFile> {
     codegen::generate(&loaded.spec).expect("the generator emits valid Rust")
 }
 
-const SPECS: &[&str] = &["spec/headout.yaml", "spec/tests/fixtures/minimal.yaml"];
+const SPECS: &[&str] = &[
+    "spec/headout.yaml",
+    "spec/tests/fixtures/minimal.yaml",
+    // The made-up API whose generated client `generated-client/tests/other_api` tests.
+    "generated-client/tests/other_api/library.yaml",
+];
 
 #[test]
 fn output_is_deterministic() {

@@ -99,7 +99,10 @@ async fn run(product_id: &str) -> Result<(), String> {
         .send()
         .await
         .map_err(describe)?;
-    println!("created booking {} ({})", booking.booking_id, booking.status);
+    println!(
+        "created booking {} ({})",
+        booking.booking_id, booking.status
+    );
 
     let capture = BookingCaptureRequest {
         status: BookingCaptureStatus::Pending,
@@ -111,7 +114,10 @@ async fn run(product_id: &str) -> Result<(), String> {
         .send()
         .await
         .map_err(describe)?;
-    println!("captured booking {} ({})", booking.booking_id, booking.status);
+    println!(
+        "captured booking {} ({})",
+        booking.booking_id, booking.status
+    );
     Ok(())
 }
 

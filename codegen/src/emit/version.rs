@@ -573,10 +573,15 @@ fn send_fns(op: &OperationIr) -> TokenStream {
                 }
             };
             let limit_doc = doc(&format!("The number of items per page.\n\n{limit_doc}"));
-            let offset_doc = doc(
+            // A cursor listing takes only cursors the server handed out; an index listing
+            // takes an index, or a cursor when the server sends text offsets.
+            let offset_doc = doc(if page.cursor {
+                "Where the first page starts: a cursor saved from `Page::next_offset` to resume \
+                 an earlier listing."
+            } else {
                 "Where the first page starts: an index, or a cursor saved from `Page::next_offset` \
-                 to resume an earlier listing.",
-            );
+                 to resume an earlier listing."
+            });
             // A body that fails to serialise is reported before any request is made.
             let fallible = op.body.is_some();
             let stream_ret = |t: TokenStream| {
