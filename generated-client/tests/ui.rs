@@ -1,0 +1,13 @@
+//! Compile tests of the generated Headout client, as downstream code uses it.
+//!
+//! `ui/pass/` holds programs that must build (and run, without touching the network);
+//! `ui/fail/` holds misuse the types must reject, each with the compiler's message in a
+//! `.stderr` file beside it. After a deliberate change to those messages, rewrite them with
+//! `TRYBUILD=overwrite cargo test -p headout-client --test ui` and read the diff.
+
+#[test]
+fn ui() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("tests/ui/pass/*.rs");
+    cases.compile_fail("tests/ui/fail/*.rs");
+}
