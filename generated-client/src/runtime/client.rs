@@ -102,6 +102,7 @@ pub struct ClientBuilder<A: AuthState = NoKey> {
     retry: RetryPolicy,
     legacy: Vec<(String, bool)>,
     user_agent: Option<String>,
+    max_pages: Option<u32>,
     auth: PhantomData<fn() -> A>,
 }
 
@@ -134,6 +135,7 @@ impl ClientBuilder<NoKey> {
             retry: RetryPolicy::default(),
             legacy: Vec::new(),
             user_agent: None,
+            max_pages: None,
             auth: PhantomData,
         }
     }
@@ -152,6 +154,7 @@ impl ClientBuilder<NoKey> {
             retry: self.retry,
             legacy: self.legacy,
             user_agent: self.user_agent,
+            max_pages: self.max_pages,
             auth: PhantomData,
         }
     }
@@ -200,6 +203,16 @@ impl<A: AuthState> ClientBuilder<A> {
         self
     }
 
+    /// Bounds every page and item stream of the client to `pages` pages. A listing
+    /// that would go on past them ends with [`Error::Pagination`], whose message names
+    /// the offset to resume from, rather than fetching without end from a server that
+    /// keeps handing out new offsets. Streams are unbounded by default;
+    /// [`build`](Self::build) refuses 0.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`] when the base URL is not an `https` URL (plain
@@ -220,6 +233,11 @@ impl<A: AuthState> ClientBuilder<A> {
             None => None,
         };
         let legacy_versions = self.check_legacy()?;
+        if self.max_pages == Some(0) {
+            return Err(Error::config(
+                "max_pages(0) would end every listing before its first page; use at least 1",
+            ));
+        }
 
         let product = format!("{}/{}", self.api.crate_name, self.api.crate_version);
         let user_agent = match &self.user_agent {
@@ -263,6 +281,7 @@ impl<A: AuthState> ClientBuilder<A> {
                 user_agent,
                 retry: self.retry,
                 legacy_versions,
+                max_pages: self.max_pages,
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
                 http,
@@ -349,6 +368,7 @@ impl<A: AuthState> fmt::Debug for ClientBuilder<A> {
             .field("retry", &self.retry)
             .field("legacy", &self.legacy)
             .field("user_agent", &self.user_agent)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -410,6 +430,7 @@ pub(super) struct Inner {
     user_agent: HeaderValue,
     retry: RetryPolicy,
     legacy_versions: Vec<&'static str>,
+    max_pages: Option<u32>,
     timeout: Duration,
     connect_timeout: Duration,
     http: reqwest::Client,
@@ -436,6 +457,7 @@ impl<A: AuthState> fmt::Debug for Client<A> {
             .field("connect_timeout", &inner.connect_timeout)
             .field("retry", &inner.retry)
             .field("legacy_versions", &inner.legacy_versions)
+            .field("max_pages", &inner.max_pages)
             .finish_non_exhaustive()
     }
 }
@@ -466,6 +488,12 @@ impl<A: AuthState> Client<A> {
     /// Whether the client holds an API key.
     pub fn has_key(&self) -> bool {
         self.inner.key.is_some()
+    }
+
+    /// The most pages one stream fetches, if bounded (see
+    /// [`ClientBuilder::max_pages`]).
+    pub fn max_pages(&self) -> Option<u32> {
+        self.inner.max_pages
     }
 
     /// Sends `request` and decodes its JSON answer as `T`.

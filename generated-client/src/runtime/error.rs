@@ -27,7 +27,7 @@ pub enum Error {
         message: String,
     },
     /// The request did not get a complete answer: connection refused, TLS failure,
-    /// timeout, connection dropped mid-body.
+    /// timeout, connection reset before the answer or dropped mid-body.
     Transport {
         /// The operation being called.
         operation: &'static str,
@@ -69,7 +69,8 @@ pub enum Error {
         excerpt: String,
     },
     /// A paginated listing misbehaved (the server sent an offset it had already
-    /// sent, so following it would loop forever).
+    /// sent, so following it would loop forever) or went on past the client's
+    /// [`max_pages`](super::ClientBuilder::max_pages).
     Pagination {
         /// The operation being called.
         operation: &'static str,
@@ -79,15 +80,20 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether sending the same request again may succeed: connect failures,
-    /// timeouts, and the statuses 429, 502, 503 and 504.
+    /// Whether sending the same request again may succeed: connection failures
+    /// (refused, reset or closed before the answer was complete), timeouts, and the
+    /// statuses 429, 502, 503 and 504.
+    ///
+    /// Whether the client does retry also depends on the method: see
+    /// [`RetryPolicy`](super::RetryPolicy), which never retries a `POST`.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport {
+                source,
                 is_timeout,
                 is_connect,
                 ..
-            } => *is_timeout || *is_connect,
+            } => *is_timeout || *is_connect || is_connection_lost(source),
             Error::Api { status, .. } => is_retryable_status(*status),
             _ => false,
         }
@@ -134,6 +140,29 @@ impl Error {
     }
 }
 
+/// Whether the connection broke while the request was sent or the answer read: the
+/// server closed or reset it before a complete answer. Such a failure says nothing
+/// about the request itself, unlike a malformed URL or a redirect loop.
+fn is_connection_lost(source: &reqwest::Error) -> bool {
+    source.is_request() || is_body_cut(source)
+}
+
+/// Whether reading the body failed. reqwest reports a body that ends early as a
+/// decode error wrapping a body error, so the chain of sources is searched.
+fn is_body_cut(error: &reqwest::Error) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = current {
+        if error
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_body)
+        {
+            return true;
+        }
+        current = error.source();
+    }
+    false
+}
+
 /// The statuses worth retrying: rate limiting and the gateway family, which signal
 /// a temporary condition rather than a problem with the request.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
@@ -157,6 +186,10 @@ impl fmt::Display for Error {
                     "timed out"
                 } else if *is_connect {
                     "could not connect"
+                } else if is_body_cut(source) {
+                    "the connection broke while the answer was read"
+                } else if source.is_request() {
+                    "the connection broke before an answer came"
                 } else {
                     "request failed"
                 };

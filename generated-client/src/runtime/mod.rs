@@ -7,7 +7,8 @@
 //!
 //! - [`ClientBuilder`] and [`Client`]: base URL checks (`https` only, except on
 //!   loopback hosts), the API key and its environment check, timeouts, retries,
-//!   redirects kept within the configured origin;
+//!   redirects kept within the configured origin, an optional bound on the pages of
+//!   one stream;
 //! - [`Request`], [`ToParam`] and [`path_segment`]: how generated code describes a
 //!   call;
 //! - [`Client::send_json`], [`Client::send_text`], [`Client::send_empty`],

@@ -184,7 +184,8 @@ impl<A: AuthState> Client<A> {
     /// empty page other than the first, and for index offsets once the next offset
     /// reaches the total. An error ends the stream after being yielded; a next
     /// offset that was already visited yields [`Error::Pagination`] rather than
-    /// looping forever.
+    /// looping forever, and so does a listing that would go on past the client's
+    /// [`max_pages`](super::ClientBuilder::max_pages).
     pub fn pages<T: DeserializeOwned + Send + 'static>(
         &self,
         request: Request,
@@ -200,6 +201,7 @@ impl<A: AuthState> Client<A> {
             next: Next::Fetch(start),
             seen: HashSet::new(),
             first: true,
+            fetched: 0,
         };
         stream::unfold(state, |mut state| async move {
             let offset = match std::mem::replace(&mut state.next, Next::Done) {
@@ -213,6 +215,19 @@ impl<A: AuthState> Client<A> {
                 // hands out can be confused with it.
                 (None, OffsetKind::Cursor) => Offset::Cursor(String::new()),
             };
+            if let Some(max) = state.client.max_pages()
+                && state.fetched >= max
+            {
+                let error = Error::Pagination {
+                    operation: state.request.operation,
+                    message: format!(
+                        "stopped after {max} pages, the client's `max_pages`, although the \
+                         listing goes on; resume from the offset `{}`",
+                        offset.map(|o| o.to_string()).unwrap_or_default()
+                    ),
+                };
+                return Some((Err(error), state));
+            }
             if !state.seen.insert(seen_key) {
                 let error = Error::Pagination {
                     operation: state.request.operation,
@@ -232,6 +247,7 @@ impl<A: AuthState> Client<A> {
                 Ok(page) if page.items.is_empty() && !state.first => None,
                 Ok(page) => {
                     state.first = false;
+                    state.fetched += 1;
                     state.next = match next_offset(&page) {
                         Some(offset) => Next::Fetch(Some(offset)),
                         None => Next::Done,
@@ -269,8 +285,20 @@ impl<A: AuthState> Client<A> {
         let fail = |path: &str, message: String| {
             self.decode_error(operation, answer, path.to_owned(), message)
         };
-        let root: Value =
-            serde_json::from_slice(&answer.body).map_err(|e| fail("", e.to_string()))?;
+        // The body is first read as a plain JSON value, since the items field is only
+        // known at run time; tracking the path even here makes a body cut off mid-item
+        // report where it ended (`products[3].city`) rather than nothing.
+        let mut deserializer = serde_json::Deserializer::from_slice(&answer.body);
+        let root: Value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            fail(
+                if path == "." { "" } else { &path },
+                e.into_inner().to_string(),
+            )
+        })?;
+        deserializer
+            .end()
+            .map_err(|e| fail("", format!("unexpected data after the JSON value: {e}")))?;
         let Value::Object(mut root) = root else {
             return Err(fail(
                 "",
@@ -345,6 +373,8 @@ struct PagesState<A: AuthState> {
     /// Every offset requested so far, to detect a server that loops.
     seen: HashSet<Offset>,
     first: bool,
+    /// Pages yielded so far, checked against the client's `max_pages`.
+    fetched: u32,
 }
 
 /// What a [`Client::pages`] stream does when polled next.

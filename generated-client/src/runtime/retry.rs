@@ -1,11 +1,12 @@
 //! When and how long to wait before sending a failed request again.
 //!
-//! Only failures that signal a temporary condition are retried (connect failures,
-//! timeouts, 429, 502, 503, 504), and only for methods where sending twice cannot
-//! do something twice: `GET` and `HEAD` by default, `PUT`, `DELETE` and `OPTIONS` on
-//! request, `POST` and `PATCH` never. Waits grow exponentially with random jitter so
-//! that many clients do not retry in lockstep, a `Retry-After` header overrides
-//! them, and both the number of attempts and the total time are bounded.
+//! Only failures that signal a temporary condition are retried (connections refused,
+//! reset or broken before a complete answer, timeouts, 429, 502, 503, 504), and only
+//! for methods where sending twice cannot do something twice: `GET` and `HEAD` by
+//! default, `PUT`, `DELETE` and `OPTIONS` on request, `POST` and `PATCH` never. Waits
+//! grow exponentially with random jitter so that many clients do not retry in
+//! lockstep, a `Retry-After` header overrides them, and both the number of attempts
+//! and the total time are bounded.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};

@@ -203,3 +203,21 @@ fn public_types_cross_threads() {
     assert_send_sync::<headout_client::runtime::Request>();
     assert_send_sync::<headout_client::Page<headout_client::Id>>();
 }
+
+#[test]
+fn timeouts_have_defaults_and_can_be_set() {
+    // Both timeouts are finite by default, so that a silent server cannot hang a
+    // caller forever; the values are documented on the builder.
+    let default = ClientBuilder::new(&API, live()).build().unwrap();
+    let shown = format!("{default:?}");
+    assert!(shown.contains("timeout: 30s"), "{shown}");
+    assert!(shown.contains("connect_timeout: 10s"), "{shown}");
+    let custom = ClientBuilder::new(&API, live())
+        .timeout(Duration::from_millis(1500))
+        .connect_timeout(Duration::from_millis(250))
+        .build()
+        .unwrap();
+    let shown = format!("{custom:?}");
+    assert!(shown.contains("timeout: 1.5s"), "{shown}");
+    assert!(shown.contains("connect_timeout: 250ms"), "{shown}");
+}

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use headout_client::runtime::{KeyUse, Method, Request, RetryPolicy};
 use headout_client::{ClientBuilder, Decimal, Error, Id};
 use serde::Deserialize;
@@ -357,4 +358,79 @@ async fn pagination_errors_name_the_operation() {
     assert_eq!(error.to_string(), "listThings: pagination failed: loop");
     assert_eq!(error.operation(), Some("listThings"));
     assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn no_error_variant_shows_the_key() {
+    // Every variant is produced by a client holding the key, with a server that echoes
+    // the key wherever it can, so that a leak through any path would show.
+    let server = Server::start(|request, _| {
+        let key = request.header("x-test-key").unwrap_or_default().to_owned();
+        match request.path.as_str() {
+            "/api/open/v1/api" => Reply::json(
+                503,
+                json!({"error": {"code": key, "title": key, "message": key}}),
+            ),
+            "/api/open/v1/decode" => {
+                Reply::raw(200, format!("{{\"id\": \"{key}\", \"lines\": 5}}"))
+            }
+            _ => Reply::json(200, json!({"widgets": [key], "nextFrom": 0})),
+        }
+    })
+    .await;
+    let client = client(&server);
+    let mut errors = vec![
+        ClientBuilder::new(&API, crate::fixture::live())
+            .key(TEST_KEY)
+            .build()
+            .unwrap_err(),
+        client.send_empty(get("api", "/api")).await.unwrap_err(),
+        client
+            .send_json::<Order>(get("decode", "/decode"))
+            .await
+            .unwrap_err(),
+    ];
+    let mut encode = get("encode", "/x");
+    encode.header("X-Echo", &format!("{TEST_KEY}\n"));
+    errors.push(client.send_empty(encode).await.unwrap_err());
+    let mut pages =
+        Box::pin(client.pages::<serde_json::Value>(get("loop", "/loop"), &WIDGETS, None, None));
+    pages.next().await.unwrap().unwrap();
+    errors.push(pages.next().await.unwrap().unwrap_err());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed = listener.local_addr().unwrap();
+    drop(listener);
+    let unreachable = ClientBuilder::with_base_url(&API, format!("http://{closed}"))
+        .key(TEST_KEY)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    errors.push(
+        unreachable
+            .send_empty(get("transport", "/x"))
+            .await
+            .unwrap_err(),
+    );
+
+    let mut variants: Vec<String> = errors
+        .iter()
+        .map(|error| {
+            assert_no_key(error);
+            let debug = format!("{error:?}");
+            debug[..debug.find([' ', '{', '(']).unwrap_or(debug.len())].to_owned()
+        })
+        .collect();
+    variants.sort();
+    assert_eq!(
+        variants,
+        [
+            "Api",
+            "Config",
+            "Decode",
+            "Encode",
+            "Pagination",
+            "Transport"
+        ],
+        "every variant of Error must be covered here"
+    );
 }

@@ -2,9 +2,11 @@
 
 mod config;
 mod errors;
+mod examples;
 mod fixture;
 mod generated;
 mod pagination;
 mod requests;
 mod retries;
 mod scalars;
+mod transport;

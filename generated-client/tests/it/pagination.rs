@@ -8,7 +8,9 @@ use headout_client::{Error, Id, Offset, Page};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::fixture::{BOUNDED, CURSORED, Recorded, Reply, Server, TEST_KEY, WIDGETS, client};
+use crate::fixture::{
+    API, BOUNDED, CURSORED, Recorded, Reply, Server, TEST_KEY, WIDGETS, client, fast_retry,
+};
 
 const TOTAL: u64 = 95;
 
@@ -47,26 +49,40 @@ impl Catalogue {
         };
         let route = request.path.trim_start_matches("/api/open/v2");
         match route {
-            "/widgets" | "/widgets-str" | "/capped" | "/loop" | "/overshoot" => {
+            "/widgets" | "/widgets-str" | "/capped" | "/loop" | "/overshoot" | "/absolute"
+            | "/holes" => {
                 let offset = number("offset", 0);
                 let mut limit = number("limit", 20);
                 if route == "/capped" {
                     limit = limit.min(20);
                 }
-                let (items, mut next) = self.slice(offset, limit);
+                let (mut items, mut next) = self.slice(offset, limit);
                 if route == "/loop" {
                     next = Some(20);
                 }
                 if route == "/overshoot" {
                     next = Some(offset + limit);
                 }
+                // A listing with a hole: from item 40 on, pages come back empty while
+                // still naming a next offset.
+                if route == "/holes" && offset >= 40 {
+                    items.clear();
+                }
                 let next_offset = match (route, next) {
                     (_, None) => Value::Null,
                     ("/widgets-str", Some(n)) => json!(n.to_string()),
                     (_, Some(n)) => json!(n),
                 };
+                // v1 of Headout sends absolute links, v2 relative ones.
+                let host = if route == "/absolute" {
+                    "https://mirror.widgets.invalid"
+                } else {
+                    ""
+                };
                 let next_url = next.map_or(Value::Null, |n| {
-                    json!(format!("/api/open/v2{route}?offset={n}&limit={limit}"))
+                    json!(format!(
+                        "{host}/api/open/v2{route}?offset={n}&limit={limit}"
+                    ))
                 });
                 let prev_url = if offset == 0 {
                     Value::Null
@@ -438,4 +454,103 @@ async fn an_error_ends_the_stream() {
         .await;
     assert_eq!(results.len(), 1);
     assert!(matches!(&results[0], Err(Error::Api { status, .. }) if status.as_u16() == 404));
+}
+
+#[tokio::test]
+async fn absolute_links_are_kept_and_never_followed() {
+    let server = fake().await;
+    let pages: Vec<Page<Widget>> = client(&server)
+        .pages(list("/absolute"), &WIDGETS, Some(40), None)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 3);
+    assert_eq!(
+        pages[0].next_url.as_ref().map(|u| u.as_str()),
+        Some("https://mirror.widgets.invalid/api/open/v2/absolute?offset=40&limit=40")
+    );
+    // A relative previous link still resolves against the page's own URL.
+    let prev = pages[1].prev_url.as_ref().unwrap();
+    assert_eq!(prev.host_str(), Some("127.0.0.1"));
+    assert_eq!(prev.query(), Some("offset=0&limit=40"));
+    // The stream follows the next offset on the configured origin, not the link to
+    // another host, so the key goes nowhere else.
+    assert_eq!(server.calls(), 3);
+}
+
+#[tokio::test]
+async fn an_empty_page_ends_the_stream() {
+    let server = fake().await;
+    let pages: Vec<Page<Widget>> = client(&server)
+        .pages(list("/holes"), &WIDGETS, Some(20), None)
+        .try_collect()
+        .await
+        .unwrap();
+    // Pages at 0 and 20 hold items; the page at 40 is empty despite its next offset.
+    assert_eq!(pages.len(), 2);
+    assert_eq!(pages[1].next_offset, Some(Offset::Index(40)));
+    assert_eq!(server.calls(), 3);
+}
+
+fn bounded_client(server: &Server, pages: u32) -> headout_client::Client<headout_client::WithKey> {
+    headout_client::ClientBuilder::with_base_url(&API, server.url())
+        .key(TEST_KEY)
+        .retry(fast_retry())
+        .max_pages(pages)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn max_pages_ends_a_longer_listing_with_an_error() {
+    let server = fake().await;
+    let client = bounded_client(&server, 2);
+    assert_eq!(client.max_pages(), Some(2));
+    let results: Vec<Result<Widget, Error>> = client
+        .items(list("/widgets"), &WIDGETS, Some(20), None)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 41);
+    assert!(results[..40].iter().all(Result::is_ok));
+    match &results[40] {
+        Err(Error::Pagination { operation, message }) => {
+            assert_eq!(*operation, "listWidgets");
+            assert!(
+                message.contains("max_pages") && message.contains("`40`"),
+                "{message}"
+            );
+        }
+        other => panic!("expected Error::Pagination, got {other:?}"),
+    }
+    assert_eq!(server.calls(), 2);
+
+    // A listing that ends within the bound ends normally, and the bound counts from
+    // where a resumed stream starts.
+    let everything: Vec<Widget> = bounded_client(&server, 5)
+        .items(list("/widgets"), &WIDGETS, Some(20), None)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(everything.len(), 95);
+    let rest: Vec<Widget> = client
+        .items(
+            list("/widgets"),
+            &WIDGETS,
+            Some(20),
+            Some(Offset::Index(60)),
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids(&rest), (60..95).collect::<Vec<_>>());
+}
+
+#[test]
+fn max_pages_of_zero_is_refused() {
+    let error = headout_client::ClientBuilder::with_base_url(&API, "https://x.invalid")
+        .max_pages(0)
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config { .. }), "{error:?}");
+    assert!(error.to_string().contains("max_pages"), "{error}");
 }

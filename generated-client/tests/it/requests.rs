@@ -291,3 +291,39 @@ async fn optional_key_client_without_key_reaches_open_operations() {
     assert_eq!(numbers, vec![1, 2, 3]);
     assert!(!client.has_key());
 }
+
+#[tokio::test]
+async fn redirect_to_another_host_or_scheme_of_the_same_server_gets_no_key() {
+    // The same listener is reachable as `localhost` and over another scheme; both are
+    // other origins, so the client must not follow even though the target is "local".
+    let port = std::sync::Arc::new(std::sync::OnceLock::<u16>::new());
+    let known = std::sync::Arc::clone(&port);
+    let server = Server::start(move |request, _| {
+        let port = known.get().copied().unwrap_or_default();
+        match request.path.as_str() {
+            "/api/open/v1/alias" => Reply::raw(302, "").header(
+                "location",
+                &format!("http://localhost:{port}/api/open/v1/collect"),
+            ),
+            "/api/open/v1/upgrade" => Reply::raw(307, "").header(
+                "location",
+                &format!("https://127.0.0.1:{port}/api/open/v1/collect"),
+            ),
+            _ => Reply::json(200, json!({"collected": true})),
+        }
+    })
+    .await;
+    port.set(server.addr.port()).unwrap();
+    let client = client(&server);
+    for (path, status) in [("/alias", 302), ("/upgrade", 307)] {
+        let error = client
+            .send_json::<serde_json::Value>(get("away", path, KeyUse::Required))
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{path}");
+        assert!(error.to_string().contains("not followed"), "{error}");
+        assert_no_key(&error);
+    }
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/api/open/v1/alias", "/api/open/v1/upgrade"]);
+}

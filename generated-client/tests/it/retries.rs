@@ -48,7 +48,8 @@ async fn get_is_retried_after_503() {
 async fn gateway_and_rate_limit_statuses_are_retried() {
     let server = Server::start(|_, call| match call {
         0 => Reply::raw(502, "bad gateway"),
-        1 => Reply::raw(429, "slow down"),
+        1 => Reply::raw(504, "gateway timeout"),
+        2 => Reply::raw(429, "slow down"),
         _ => Reply::json(200, json!(1)),
     })
     .await;
@@ -67,7 +68,7 @@ async fn gateway_and_rate_limit_statuses_are_retried() {
         .await
         .unwrap();
     assert_eq!(value, 1);
-    assert_eq!(server.calls(), 3);
+    assert_eq!(server.calls(), 4);
 }
 
 #[tokio::test]
@@ -140,6 +141,22 @@ async fn client_errors_are_not_retried() {
         .unwrap_err();
     assert!(!error.is_retryable());
     assert_eq!(server.calls(), 1);
+}
+
+#[tokio::test]
+async fn server_errors_other_than_gateway_ones_are_not_retried() {
+    // A 500 or 501 says the request itself fails on the server; sending it again
+    // would fail the same way.
+    for status in [500, 501] {
+        let server = Server::start(move |_, _| Reply::raw(status, "<html>oops</html>")).await;
+        let error = client(&server)
+            .send_empty(request(Method::GET))
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert!(!error.is_retryable());
+        assert_eq!(server.calls(), 1);
+    }
 }
 
 #[tokio::test]
