@@ -337,36 +337,52 @@ pub fn lower(spec: &Spec) -> Ir {
         .collect();
     let rust_type = |ty: &TypeRef| lower_type(ty, &enums);
 
-    // Top-level module names the generated `mod.rs` already uses.
-    let mut module_scope = Scope::with_reserved(&["models", "api"]);
+    // A version's name is both its module beside `api` and `models` and its accessor
+    // method on `Client`, so it must avoid the names of both.
+    let reserved_modules: Vec<&str> = naming::RESERVED_MODULES
+        .iter()
+        .chain(naming::CLIENT_METHODS)
+        .copied()
+        .collect();
+    let mut module_scope = Scope::with_reserved(&reserved_modules);
     let versions = spec
         .versions
         .iter()
         .map(|version| {
-            let module = module_scope.claim(naming::snake(&version.name)).to_string();
-            let mut resource_scope = Scope::with_reserved(&["client"]);
-            let mut type_scope =
-                Scope::with_reserved(&[&naming::pascal(&version.name).to_string()]);
+            let module = module_scope
+                .claim_or(naming::snake(&version.name), "_version")
+                .to_string();
+            let type_name = Scope::with_reserved(naming::RESERVED_VERSION_TYPES)
+                .claim_or(naming::pascal(&version.name), "Version")
+                .to_string();
+            let mut resource_scope = Scope::with_reserved(naming::DERIVED_METHODS);
+            let mut type_reserved = naming::RESERVED_VERSION_TYPES.to_vec();
+            type_reserved.push(&type_name);
+            let mut type_scope = Scope::with_reserved(&type_reserved);
             let mut resources: Vec<ResourceIr> = Vec::new();
+            // The operations of one resource come one after the other, so one method
+            // scope serves the current resource.
+            let mut method_scope = Scope::default();
             for op in spec.operations.iter().filter(|o| o.version == version.name) {
                 if resources.last().is_none_or(|r| r.wire_name != op.resource) {
+                    method_scope = Scope::with_reserved(naming::DERIVED_METHODS);
                     resources.push(ResourceIr {
                         wire_name: op.resource.clone(),
                         accessor: resource_scope
-                            .claim(naming::snake(&op.resource))
+                            .claim_or(naming::snake(&op.resource), "_resource")
                             .to_string(),
-                        type_name: type_scope.claim(naming::pascal(&op.resource)).to_string(),
+                        type_name: type_scope
+                            .claim_or(naming::pascal(&op.resource), "Resource")
+                            .to_string(),
                         operations: Vec::new(),
                     });
                 }
                 let resource = resources.last_mut().expect("pushed above");
-                let mut method_scope = Scope::default();
-                for existing in &resource.operations {
-                    method_scope.claim(naming::snake(&existing.method_name));
-                }
-                let method_name = method_scope.claim(naming::snake(&op.name)).to_string();
+                let method_name = method_scope
+                    .claim_or(naming::snake(&op.name), "_operation")
+                    .to_string();
                 let builder_name = type_scope
-                    .claim(naming::pascal_join(&[&op.resource, &op.name]))
+                    .claim_or(naming::pascal_join(&[&op.resource, &op.name]), "Request")
                     .to_string();
                 resource.operations.push(lower_operation(
                     op,
@@ -378,7 +394,7 @@ pub fn lower(spec: &Spec) -> Ir {
             }
             VersionIr {
                 wire_name: version.name.clone(),
-                type_name: naming::pascal(&version.name).to_string(),
+                type_name,
                 module,
                 prefix: version.prefix.clone(),
                 legacy_prefixes: version.legacy_prefixes.clone(),
@@ -414,18 +430,22 @@ pub fn lower(spec: &Spec) -> Ir {
                     )
                 }
                 ModelKind::Enum { values } => {
-                    let mut scope = Scope::default();
+                    let mut scope = Scope::with_reserved(&[naming::UNKNOWN_VARIANT]);
                     let variants: Vec<VariantIr> = values
                         .iter()
                         .map(|v| VariantIr {
                             wire_value: v.value.clone(),
-                            variant: scope.claim(naming::pascal(&v.value)).to_string(),
+                            variant: scope
+                                .claim_or(naming::pascal(&v.value), "Value")
+                                .to_string(),
                             doc: v.doc.clone(),
                             deprecated: v.deprecated,
                         })
                         .collect();
-                    let unknown = scope.claim(naming::pascal("unknown")).to_string();
-                    ModelKindIr::Enum { variants, unknown }
+                    ModelKindIr::Enum {
+                        variants,
+                        unknown: naming::UNKNOWN_VARIANT.to_string(),
+                    }
                 }
             },
         })
@@ -472,14 +492,22 @@ fn lower_operation(
     builder_name: String,
     rust_type: &dyn Fn(&TypeRef) -> RustType,
 ) -> OperationIr {
-    // Builder fields share one scope with the fixed fields every builder has.
-    let mut scope = Scope::with_reserved(&["client", "body", "limit", "offset"]);
+    // A parameter is a builder field and, when optional, a setter method of the same
+    // name: it must take neither a field nor a method the builder already has.
+    let mut reserved = naming::RESERVED_BUILDER_NAMES.to_vec();
+    reserved.extend(naming::DERIVED_METHODS);
+    if matches!(op.response, Response::Paginated(_)) {
+        reserved.extend(naming::RESERVED_PAGINATED_BUILDER_NAMES);
+    }
+    let mut scope = Scope::with_reserved(&reserved);
     let params: Vec<ParamIr> = op
         .params
         .iter()
         .map(|p| ParamIr {
             wire_name: p.wire_name.clone(),
-            field: scope.claim(naming::snake(&p.wire_name)).to_string(),
+            field: scope
+                .claim_or(naming::snake(&p.wire_name), "_param")
+                .to_string(),
             location: match p.location {
                 ParamLocation::Path => Location::Path,
                 ParamLocation::Query => Location::Query,

@@ -1,5 +1,6 @@
 //! Properties of the generator's output on the real description and two made-up ones:
-//! it is valid Rust, deterministic, stable under reformatting, and carries the header.
+//! it is valid Rust, deterministic, stable under reformatting, and carries the header;
+//! and what the generator assumes of the runtime still holds.
 
 use std::path::{Path, PathBuf};
 
@@ -114,4 +115,88 @@ fn no_headout_facts_outside_the_description() {
         "API facts outside spec/headout.yaml:\n{}",
         found.join("\n")
     );
+}
+
+/// A version accessor must not take the name of a method `Client` already has: two
+/// inherent methods of one name do not compile, and one that hides a trait method
+/// breaks the runtime's own calls. `naming::CLIENT_METHODS` lists those names by hand,
+/// so that the generator does not read the runtime; this test reads it (and the
+/// constructors the generator adds) and fails when the runtime gains a method that the
+/// list lacks.
+#[test]
+fn client_methods_are_reserved_for_version_accessors() {
+    let runtime = workspace().join("generated-client/src/runtime");
+    let mut sources: Vec<(String, String)> = std::fs::read_dir(&runtime)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path.display().to_string(), text)
+        })
+        .collect();
+    for file in generate("spec/headout.yaml") {
+        if file.path == codegen::emit::api::PATH {
+            sources.push((file.path, file.contents));
+        }
+    }
+    let mut seen = Vec::new();
+    let mut missing = Vec::new();
+    for (path, text) in &sources {
+        let parsed = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let mut methods = Vec::new();
+        client_methods(&parsed.items, &mut methods);
+        for method in methods {
+            if !codegen::naming::CLIENT_METHODS.contains(&method.as_str()) {
+                missing.push(format!("{path}: `{method}`"));
+            }
+            seen.push(method);
+        }
+    }
+    // A test that found no method would pass whatever the list says.
+    for known in ["new", "send_json", "pages", "clone"] {
+        assert!(
+            seen.iter().any(|m| m == known),
+            "`Client::{known}` not found: does this test still read the right files?"
+        );
+    }
+    assert!(
+        missing.is_empty(),
+        "methods of `Client` that codegen::naming::CLIENT_METHODS lacks, so that a version \
+         of that name would collide with them; add them there:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The names of the methods in every `impl … Client<…>` block of `items`, inherent or of
+/// a trait, inline modules included.
+fn client_methods(items: &[syn::Item], found: &mut Vec<String>) {
+    for item in items {
+        match item {
+            syn::Item::Impl(block) => {
+                let syn::Type::Path(self_ty) = &*block.self_ty else {
+                    continue;
+                };
+                if self_ty
+                    .path
+                    .segments
+                    .last()
+                    .is_none_or(|s| s.ident != "Client")
+                {
+                    continue;
+                }
+                for member in &block.items {
+                    if let syn::ImplItem::Fn(method) = member {
+                        found.push(method.sig.ident.to_string());
+                    }
+                }
+            }
+            syn::Item::Mod(module) => {
+                if let Some((_, inner)) = &module.content {
+                    client_methods(inner, found);
+                }
+            }
+            _ => {}
+        }
+    }
 }

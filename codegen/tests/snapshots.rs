@@ -29,6 +29,7 @@ const GENERATED_DIR: &str = "src/generated/";
 /// below and the two directories in step.
 const FIXTURES: &[&str] = &[
     "auth-policies",
+    "collisions",
     "enums",
     "keywords",
     "optional-fields",
@@ -39,6 +40,11 @@ const FIXTURES: &[&str] = &[
 #[test]
 fn auth_policies() {
     check_fixture("auth-policies");
+}
+
+#[test]
+fn collisions() {
+    check_fixture("collisions");
 }
 
 #[test]
@@ -80,8 +86,8 @@ fn headout_matches_the_committed_client() {
     }
 }
 
-/// A fixture without a test, or a snapshot directory without a fixture, would go
-/// unnoticed: the first is never checked, the second never cleaned up.
+/// A fixture without a test or a compile test, or a snapshot directory without a
+/// fixture, would go unnoticed: the first is never checked, the second never cleaned up.
 #[test]
 fn every_fixture_has_a_test() {
     let stems = |dir: &Path, yaml: bool| -> Vec<String> {
@@ -98,6 +104,19 @@ fn every_fixture_has_a_test() {
         stems(&crate_dir().join("tests/fixtures"), true),
         FIXTURES,
         "tests/fixtures/*.yaml and FIXTURES in {} differ: add a test for each fixture",
+        file!()
+    );
+    // Each snapshot is also compiled, by a program of the same name in the client crate's
+    // compile tests; a fixture without one would be checked as text only.
+    let compiled = stems(
+        &workspace().join("generated-client/tests/ui/snapshots"),
+        false,
+    );
+    assert_eq!(
+        compiled,
+        FIXTURES,
+        "generated-client/tests/ui/snapshots/*.rs and FIXTURES in {} differ: add a compile \
+         test for each fixture (copy one of them and change the fixture's name)",
         file!()
     );
     // A missing snapshot directory is reported by the fixture's own test; here only

@@ -50,6 +50,9 @@ fn field(field: &FieldIr) -> TokenStream {
     let inner = rust_type(&field.ty);
     let money = matches!(field.ty, RustType::Money);
     let collection = matches!(field.ty, RustType::List(_) | RustType::Map(_));
+    // Amounts inside lists and maps travel as JSON numbers too, like a single amount;
+    // `Decimal`'s own serde would write them as strings.
+    let nested_money = collection && holds_money(&field.ty);
     // An absent list is an empty list, not `None`: callers iterate without unwrapping.
     let (ty, serde) = if field.optional && collection {
         let skip = if matches!(field.ty, RustType::List(_)) {
@@ -57,9 +60,22 @@ fn field(field: &FieldIr) -> TokenStream {
         } else {
             "::std::collections::BTreeMap::is_empty"
         };
+        let with = if nested_money {
+            quote! {
+                serialize_with = "crate::runtime::money_serde_nested::serialize",
+                deserialize_with = "crate::runtime::money_serde_nested::deserialize_or_default",
+            }
+        } else {
+            quote! { deserialize_with = "crate::runtime::null_as_default", }
+        };
         (
             inner,
-            quote! { #[serde(rename = #wire, default, deserialize_with = "crate::runtime::null_as_default", skip_serializing_if = #skip)] },
+            quote! { #[serde(rename = #wire, default, #with skip_serializing_if = #skip)] },
+        )
+    } else if nested_money {
+        (
+            inner,
+            quote! { #[serde(rename = #wire, with = "crate::runtime::money_serde_nested")] },
         )
     } else if field.optional && money {
         (
@@ -84,6 +100,16 @@ fn field(field: &FieldIr) -> TokenStream {
         #deprecated
         #serde
         pub #name: #ty,
+    }
+}
+
+/// Whether `ty` is money, or a list or map whose values are, at any depth. A model is
+/// not: its own fields say how they travel.
+fn holds_money(ty: &RustType) -> bool {
+    match ty {
+        RustType::Money => true,
+        RustType::List(inner) | RustType::Map(inner) => holds_money(inner),
+        _ => false,
     }
 }
 
@@ -154,7 +180,7 @@ fn enumeration(model: &ModelIr, variants: &[VariantIr], unknown: &str) -> TokenS
             type Err = ::std::convert::Infallible;
 
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from_wire(value))
+                ::std::result::Result::Ok(Self::from_wire(value))
             }
         }
 
@@ -167,7 +193,7 @@ fn enumeration(model: &ModelIr, variants: &[VariantIr], unknown: &str) -> TokenS
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from_wire(&value))
+                ::std::result::Result::Ok(Self::from_wire(&value))
             }
         }
 

@@ -26,6 +26,17 @@ pub fn emit(ir: &Ir, version: &VersionIr) -> TokenStream {
         " Operations of version `{}` (`{}`).",
         version.wire_name, version.prefix
     );
+    // A version without operations (described before any of its calls) has nothing to
+    // reach: a namespace without methods would only be noise, and its `client` field
+    // dead code. The file keeps its module doc, and the runtime still knows the
+    // version's prefixes from `API`.
+    if version.resources.is_empty() {
+        return quote! {
+            #![doc = #module_doc]
+            #![doc = ""]
+            #![doc = " The description lists no operation of this version yet."]
+        };
+    }
     let ty = ident(&version.type_name);
     let accessor = ident(&version.module);
     let docs = doc(&version.doc);
@@ -40,16 +51,23 @@ pub fn emit(ir: &Ir, version: &VersionIr) -> TokenStream {
             quote! { A },
         )
     };
+    let any_keyed = version
+        .resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .any(|o| o.key_use == KeyUse::Required);
     let accessor_doc = if version.keyed {
         doc_with(
             &version.doc,
             "Every operation of this version needs the key, so only a client built with `.key(…)` has this method.",
         )
-    } else {
+    } else if any_keyed {
         doc_with(
             &version.doc,
             "Operations that need the key exist only on a client built with `.key(…)`.",
         )
+    } else {
+        doc_with(&version.doc, "No operation of this version needs the key.")
     };
     let resource_accessors = version.resources.iter().map(|r| {
         let accessor = ident(&r.accessor);
@@ -120,9 +138,10 @@ fn resource_doc(ir: &Ir, version: &VersionIr, resource: &ResourceIr) -> TokenStr
         .filter(|p| p.required)
         .map(|p| example_value(lib, &p.ty))
         .collect();
+    // The example is code: keyword names keep their `r#` (`client.r#async()`).
     let call = format!(
         "client.{}().{}().{}({})",
-        version.module.trim_start_matches("r#"),
+        version.module,
         resource.accessor,
         op.method_name,
         args.join(", ")
@@ -184,10 +203,30 @@ fn resource(resource: &ResourceIr) -> TokenStream {
         .operations
         .iter()
         .partition(|o| o.key_use == KeyUse::Required);
-    let keyed_methods = keyed
-        .iter()
-        .map(|o| operation_method(o, quote! { crate::runtime::WithKey }));
-    let open_methods = open.iter().map(|o| operation_method(o, quote! { A }));
+    // A resource whose calls all need the key, or none does, gets one impl block, not
+    // an empty second one.
+    let open_impl = if open.is_empty() {
+        TokenStream::new()
+    } else {
+        let methods = open.iter().map(|o| operation_method(o, quote! { A }));
+        quote! {
+            impl<'a, A: crate::runtime::AuthState> #rty<'a, A> {
+                #(#methods)*
+            }
+        }
+    };
+    let keyed_impl = if keyed.is_empty() {
+        TokenStream::new()
+    } else {
+        let methods = keyed
+            .iter()
+            .map(|o| operation_method(o, quote! { crate::runtime::WithKey }));
+        quote! {
+            impl<'a> #rty<'a, crate::runtime::WithKey> {
+                #(#methods)*
+            }
+        }
+    };
     let builders = resource.operations.iter().map(builder);
     quote! {
         #docs
@@ -196,13 +235,9 @@ fn resource(resource: &ResourceIr) -> TokenStream {
             client: &'a crate::runtime::Client<A>,
         }
 
-        impl<'a, A: crate::runtime::AuthState> #rty<'a, A> {
-            #(#open_methods)*
-        }
+        #open_impl
 
-        impl<'a> #rty<'a, crate::runtime::WithKey> {
-            #(#keyed_methods)*
-        }
+        #keyed_impl
 
         #(#builders)*
     }
@@ -245,6 +280,15 @@ fn operation_method(op: &OperationIr, auth: TokenStream) -> TokenStream {
     }
     let docs = doc(&text);
     let deprecated = deprecated(op.deprecated);
+    // Required parameters are arguments rather than setters so that a call cannot forget
+    // one; an operation with many of them trips clippy's `too_many_arguments` (more than
+    // seven inputs, `&self` included), which is the design here, not an oversight.
+    let inputs = 1 + required.len() + usize::from(op.body.is_some());
+    let allow_many = if inputs > 7 {
+        quote! { #[allow(clippy::too_many_arguments)] }
+    } else {
+        TokenStream::new()
+    };
     let arg_names: Vec<_> = required.iter().map(|p| ident(&p.field)).collect();
     let arg_types = required.iter().map(|p| argument_type(&p.ty));
     let inits = op.params.iter().map(|p| {
@@ -273,6 +317,7 @@ fn operation_method(op: &OperationIr, auth: TokenStream) -> TokenStream {
     quote! {
         #docs
         #deprecated
+        #allow_many
         pub fn #method(&self, #(#arg_names: #arg_types,)* #body_arg) -> #builder<'a, #auth> {
             #builder {
                 client: self.client,
@@ -461,7 +506,7 @@ fn request_fn(op: &OperationIr) -> TokenStream {
         (
             quote! { ::std::result::Result<crate::runtime::Request, crate::runtime::Error> },
             quote! { request.json_body(&self.body)?; },
-            quote! { Ok(request) },
+            quote! { ::std::result::Result::Ok(request) },
         )
     } else {
         (
@@ -593,17 +638,17 @@ fn send_fns(op: &OperationIr) -> TokenStream {
             };
             let wrap = |t: TokenStream| {
                 if fallible {
-                    quote! { Ok(#t) }
+                    quote! { ::std::result::Result::Ok(#t) }
                 } else {
                     t
                 }
             };
             let stream_request = request.clone();
             let pages_ty = stream_ret(quote! {
-                impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<#item>, crate::runtime::Error>> + Send + 'static
+                impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<#item>, crate::runtime::Error>> + ::std::marker::Send + 'static
             });
             let items_ty = stream_ret(quote! {
-                impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::runtime::Error>> + Send + 'static
+                impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::runtime::Error>> + ::std::marker::Send + 'static
             });
             let pages_call =
                 wrap(quote! { self.client.pages(request, &#page_static, self.limit, self.offset) });

@@ -52,7 +52,7 @@ impl ::std::fmt::Display for Availability {
 impl ::std::str::FromStr for Availability {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for Availability {
@@ -70,7 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for Availability {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for Availability {
@@ -129,7 +129,7 @@ impl ::std::fmt::Display for BookingCaptureStatus {
 impl ::std::str::FromStr for BookingCaptureStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for BookingCaptureStatus {
@@ -147,7 +147,7 @@ impl<'de> ::serde::Deserialize<'de> for BookingCaptureStatus {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for BookingCaptureStatus {
@@ -250,7 +250,7 @@ impl ::std::fmt::Display for CashbackType {
 impl ::std::str::FromStr for CashbackType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for CashbackType {
@@ -268,7 +268,7 @@ impl<'de> ::serde::Deserialize<'de> for CashbackType {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for CashbackType {
@@ -554,7 +554,7 @@ impl ::std::fmt::Display for InputFieldDataType {
 impl ::std::str::FromStr for InputFieldDataType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for InputFieldDataType {
@@ -572,7 +572,7 @@ impl<'de> ::serde::Deserialize<'de> for InputFieldDataType {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for InputFieldDataType {
@@ -641,7 +641,7 @@ impl ::std::fmt::Display for InputFieldLevel {
 impl ::std::str::FromStr for InputFieldLevel {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for InputFieldLevel {
@@ -659,7 +659,7 @@ impl<'de> ::serde::Deserialize<'de> for InputFieldLevel {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for InputFieldLevel {
@@ -744,7 +744,7 @@ impl ::std::fmt::Display for InventoryType {
 impl ::std::str::FromStr for InventoryType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for InventoryType {
@@ -762,7 +762,7 @@ impl<'de> ::serde::Deserialize<'de> for InventoryType {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for InventoryType {
@@ -901,7 +901,7 @@ impl ::std::fmt::Display for LanguageCode {
 impl ::std::str::FromStr for LanguageCode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for LanguageCode {
@@ -919,7 +919,7 @@ impl<'de> ::serde::Deserialize<'de> for LanguageCode {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for LanguageCode {
@@ -1030,7 +1030,7 @@ impl ::std::fmt::Display for PriceType {
 impl ::std::str::FromStr for PriceType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for PriceType {
@@ -1048,7 +1048,7 @@ impl<'de> ::serde::Deserialize<'de> for PriceType {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for PriceType {
@@ -1127,7 +1127,7 @@ impl ::std::fmt::Display for ProductType {
 impl ::std::str::FromStr for ProductType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for ProductType {
@@ -1145,7 +1145,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductType {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for ProductType {
@@ -1372,7 +1372,7 @@ impl ::std::fmt::Display for V1BookingStatus {
 impl ::std::str::FromStr for V1BookingStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for V1BookingStatus {
@@ -1390,7 +1390,7 @@ impl<'de> ::serde::Deserialize<'de> for V1BookingStatus {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for V1BookingStatus {
@@ -2270,7 +2270,7 @@ impl ::std::fmt::Display for V2BookingStatus {
 impl ::std::str::FromStr for V2BookingStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for V2BookingStatus {
@@ -2288,7 +2288,7 @@ impl<'de> ::serde::Deserialize<'de> for V2BookingStatus {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for V2BookingStatus {
@@ -2399,7 +2399,7 @@ impl ::std::fmt::Display for V2CancellationReason {
 impl ::std::str::FromStr for V2CancellationReason {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for V2CancellationReason {
@@ -2417,7 +2417,7 @@ impl<'de> ::serde::Deserialize<'de> for V2CancellationReason {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for V2CancellationReason {
@@ -2699,7 +2699,7 @@ impl ::std::fmt::Display for V2ErrorCode {
 impl ::std::str::FromStr for V2ErrorCode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for V2ErrorCode {
@@ -2717,7 +2717,7 @@ impl<'de> ::serde::Deserialize<'de> for V2ErrorCode {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for V2ErrorCode {
@@ -2919,7 +2919,7 @@ impl ::std::fmt::Display for V2InventorySelectionType {
 impl ::std::str::FromStr for V2InventorySelectionType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for V2InventorySelectionType {
@@ -2937,7 +2937,7 @@ impl<'de> ::serde::Deserialize<'de> for V2InventorySelectionType {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for V2InventorySelectionType {
@@ -3056,7 +3056,7 @@ impl ::std::fmt::Display for V2MediaType {
 impl ::std::str::FromStr for V2MediaType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for V2MediaType {
@@ -3074,7 +3074,7 @@ impl<'de> ::serde::Deserialize<'de> for V2MediaType {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for V2MediaType {
@@ -3857,7 +3857,7 @@ impl ::std::fmt::Display for V2SeatValidationErrorCode {
 impl ::std::str::FromStr for V2SeatValidationErrorCode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for V2SeatValidationErrorCode {
@@ -3875,7 +3875,7 @@ impl<'de> ::serde::Deserialize<'de> for V2SeatValidationErrorCode {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for V2SeatValidationErrorCode {
@@ -4189,7 +4189,7 @@ impl ::std::fmt::Display for V2TicketType {
 impl ::std::str::FromStr for V2TicketType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for V2TicketType {
@@ -4207,7 +4207,7 @@ impl<'de> ::serde::Deserialize<'de> for V2TicketType {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for V2TicketType {

@@ -117,7 +117,6 @@ impl<'a, A: crate::runtime::AuthState> V1<'a, A> {
 pub struct Booking<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Booking<'a, A> {}
 impl<'a> Booking<'a, crate::runtime::WithKey> {
     /// Creates a booking in status `UNCAPTURED`. Nothing is confirmed until you capture it with `booking.update`.
     ///
@@ -213,7 +212,7 @@ impl<'a, A: crate::runtime::AuthState> BookingCreate<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -245,7 +244,7 @@ impl<'a, A: crate::runtime::AuthState> BookingCreateLegacy<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -334,7 +333,7 @@ impl<'a, A: crate::runtime::AuthState> BookingList<'a, A> {
             crate::runtime::Page<crate::generated::models::V1Booking>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKING_LIST_PAGE, self.limit, self.offset)
     }
@@ -346,7 +345,7 @@ impl<'a, A: crate::runtime::AuthState> BookingList<'a, A> {
             crate::generated::models::V1Booking,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &BOOKING_LIST_PAGE, self.limit, self.offset)
     }
@@ -384,7 +383,7 @@ impl<'a, A: crate::runtime::AuthState> BookingUpdate<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -421,7 +420,6 @@ impl<'a, A: crate::runtime::AuthState> Category<'a, A> {
         }
     }
 }
-impl<'a> Category<'a, crate::runtime::WithKey> {}
 /// A request for `v1.category.list-by-city`: chain the optional settings, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
@@ -475,7 +473,7 @@ impl<'a, A: crate::runtime::AuthState> CategoryListByCity<'a, A> {
             crate::runtime::Page<crate::generated::models::V1Category>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &CATEGORY_LIST_BY_CITY_PAGE, self.limit, self.offset)
     }
@@ -487,7 +485,7 @@ impl<'a, A: crate::runtime::AuthState> CategoryListByCity<'a, A> {
             crate::generated::models::V1Category,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &CATEGORY_LIST_BY_CITY_PAGE, self.limit, self.offset)
     }
@@ -522,7 +520,6 @@ impl<'a, A: crate::runtime::AuthState> City<'a, A> {
         }
     }
 }
-impl<'a> City<'a, crate::runtime::WithKey> {}
 /// A request for `v1.city.list`: chain the optional settings, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
@@ -571,7 +568,7 @@ impl<'a, A: crate::runtime::AuthState> CityList<'a, A> {
             crate::runtime::Page<crate::generated::models::V1City>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &CITY_LIST_PAGE, self.limit, self.offset)
     }
@@ -583,7 +580,7 @@ impl<'a, A: crate::runtime::AuthState> CityList<'a, A> {
             crate::generated::models::V1City,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &CITY_LIST_PAGE, self.limit, self.offset)
     }
@@ -628,7 +625,6 @@ impl<'a, A: crate::runtime::AuthState> Inventory<'a, A> {
         }
     }
 }
-impl<'a> Inventory<'a, crate::runtime::WithKey> {}
 /// A request for `v1.inventory.list-by-variant`: chain the optional settings, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
@@ -712,7 +708,7 @@ impl<'a, A: crate::runtime::AuthState> InventoryListByVariant<'a, A> {
             crate::runtime::Page<crate::generated::models::V1Inventory>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client
             .pages(request, &INVENTORY_LIST_BY_VARIANT_PAGE, self.limit, self.offset)
@@ -725,7 +721,7 @@ impl<'a, A: crate::runtime::AuthState> InventoryListByVariant<'a, A> {
             crate::generated::models::V1Inventory,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client
             .items(request, &INVENTORY_LIST_BY_VARIANT_PAGE, self.limit, self.offset)
@@ -807,7 +803,6 @@ impl<'a, A: crate::runtime::AuthState> Product<'a, A> {
         }
     }
 }
-impl<'a> Product<'a, crate::runtime::WithKey> {}
 /// A request for `v1.product.get`: chain the optional settings, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
@@ -942,7 +937,7 @@ impl<'a, A: crate::runtime::AuthState> ProductListByCategory<'a, A> {
             crate::runtime::Page<crate::generated::models::V1ProductListing>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client
             .pages(request, &PRODUCT_LIST_BY_CATEGORY_PAGE, self.limit, self.offset)
@@ -955,7 +950,7 @@ impl<'a, A: crate::runtime::AuthState> ProductListByCategory<'a, A> {
             crate::generated::models::V1ProductListing,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client
             .items(request, &PRODUCT_LIST_BY_CATEGORY_PAGE, self.limit, self.offset)
@@ -1048,7 +1043,7 @@ impl<'a, A: crate::runtime::AuthState> ProductListByCity<'a, A> {
             crate::runtime::Page<crate::generated::models::V1ProductListing>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &PRODUCT_LIST_BY_CITY_PAGE, self.limit, self.offset)
     }
@@ -1060,7 +1055,7 @@ impl<'a, A: crate::runtime::AuthState> ProductListByCity<'a, A> {
             crate::generated::models::V1ProductListing,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &PRODUCT_LIST_BY_CITY_PAGE, self.limit, self.offset)
     }

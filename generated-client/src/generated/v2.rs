@@ -226,7 +226,6 @@ impl<'a, A: crate::runtime::AuthState> V2<'a, A> {
 pub struct Availabilities<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Availabilities<'a, A> {}
 impl<'a> Availabilities<'a, crate::runtime::WithKey> {
     /// Gives the availability and cheapest price of a normal (non-seat-map) variant per date. The range may span at most 90 days.
     ///
@@ -322,7 +321,6 @@ impl<'a, A: crate::runtime::AuthState> AvailabilitiesList<'a, A> {
 pub struct Bookings<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Bookings<'a, A> {}
 impl<'a> Bookings<'a, crate::runtime::WithKey> {
     /// Asks to cancel a booking. The answer only says the request was accepted; the cancellation itself happens later.
     ///
@@ -444,7 +442,7 @@ impl<'a, A: crate::runtime::AuthState> BookingsCancel<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -478,7 +476,7 @@ impl<'a, A: crate::runtime::AuthState> BookingsCapture<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -510,7 +508,7 @@ impl<'a, A: crate::runtime::AuthState> BookingsCreate<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -602,7 +600,7 @@ impl<'a, A: crate::runtime::AuthState> BookingsList<'a, A> {
             crate::runtime::Page<crate::generated::models::V2Booking>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKINGS_LIST_PAGE, self.limit, self.offset)
     }
@@ -614,7 +612,7 @@ impl<'a, A: crate::runtime::AuthState> BookingsList<'a, A> {
             crate::generated::models::V2Booking,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &BOOKINGS_LIST_PAGE, self.limit, self.offset)
     }
@@ -657,7 +655,7 @@ impl<'a, A: crate::runtime::AuthState> BookingsReschedule<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -675,7 +673,6 @@ impl<'a, A: crate::runtime::AuthState> BookingsReschedule<'a, A> {
 pub struct Categories<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Categories<'a, A> {}
 impl<'a> Categories<'a, crate::runtime::WithKey> {
     /// Lists the top-level categories of a city (all at once).
     ///
@@ -741,7 +738,6 @@ impl<'a, A: crate::runtime::AuthState> CategoriesList<'a, A> {
 pub struct Cities<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Cities<'a, A> {}
 impl<'a> Cities<'a, crate::runtime::WithKey> {
     /// Lists the cities where Headout sells experiences. Pages hold at most 20 cities; larger limits are capped.
     ///
@@ -802,7 +798,7 @@ impl<'a, A: crate::runtime::AuthState> CitiesList<'a, A> {
             crate::runtime::Page<crate::generated::models::V2City>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &CITIES_LIST_PAGE, self.limit, self.offset)
     }
@@ -814,7 +810,7 @@ impl<'a, A: crate::runtime::AuthState> CitiesList<'a, A> {
             crate::generated::models::V2City,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &CITIES_LIST_PAGE, self.limit, self.offset)
     }
@@ -837,7 +833,6 @@ static CITIES_LIST_PAGE: crate::runtime::PageSpec = crate::runtime::PageSpec {
 pub struct Collections<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Collections<'a, A> {}
 impl<'a> Collections<'a, crate::runtime::WithKey> {
     /// Lists the collections of a city, 10 per page unless asked otherwise.
     ///
@@ -923,7 +918,7 @@ impl<'a, A: crate::runtime::AuthState> CollectionsList<'a, A> {
             crate::runtime::Page<crate::generated::models::V2Collection>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &COLLECTIONS_LIST_PAGE, self.limit, self.offset)
     }
@@ -935,7 +930,7 @@ impl<'a, A: crate::runtime::AuthState> CollectionsList<'a, A> {
             crate::generated::models::V2Collection,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &COLLECTIONS_LIST_PAGE, self.limit, self.offset)
     }
@@ -958,7 +953,6 @@ static COLLECTIONS_LIST_PAGE: crate::runtime::PageSpec = crate::runtime::PageSpe
 pub struct Inventories<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Inventories<'a, A> {}
 impl<'a> Inventories<'a, crate::runtime::WithKey> {
     /// Fetches the input fields a booking of one slot must collect.
     ///
@@ -1028,7 +1022,6 @@ impl<'a, A: crate::runtime::AuthState> InventoriesGet<'a, A> {
 pub struct Inventory<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Inventory<'a, A> {}
 impl<'a> Inventory<'a, crate::runtime::WithKey> {
     /// Lists the bookable time slots of a variant with their prices, 10 per page unless asked otherwise.
     ///
@@ -1121,7 +1114,7 @@ impl<'a, A: crate::runtime::AuthState> InventoryListByTour<'a, A> {
             crate::runtime::Page<crate::generated::models::V2Inventory>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &INVENTORY_LIST_BY_TOUR_PAGE, self.limit, self.offset)
     }
@@ -1133,7 +1126,7 @@ impl<'a, A: crate::runtime::AuthState> InventoryListByTour<'a, A> {
             crate::generated::models::V2Inventory,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &INVENTORY_LIST_BY_TOUR_PAGE, self.limit, self.offset)
     }
@@ -1156,7 +1149,6 @@ static INVENTORY_LIST_BY_TOUR_PAGE: crate::runtime::PageSpec = crate::runtime::P
 pub struct Products<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Products<'a, A> {}
 impl<'a> Products<'a, crate::runtime::WithKey> {
     /// Fetches one product with its variants, variant prices and policies.
     ///
@@ -1421,7 +1413,7 @@ impl<'a, A: crate::runtime::AuthState> ProductsList<'a, A> {
             crate::runtime::Page<crate::generated::models::V2Product>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &PRODUCTS_LIST_PAGE, self.limit, self.offset)
     }
@@ -1433,7 +1425,7 @@ impl<'a, A: crate::runtime::AuthState> ProductsList<'a, A> {
             crate::generated::models::V2Product,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &PRODUCTS_LIST_PAGE, self.limit, self.offset)
     }
@@ -1519,7 +1511,6 @@ impl<'a, A: crate::runtime::AuthState> ProductsSvg<'a, A> {
 pub struct Seatmap<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Seatmap<'a, A> {}
 impl<'a> Seatmap<'a, crate::runtime::WithKey> {
     /// Gives the show times of a seat-map variant per date. The range may span at most 90 days.
     ///
@@ -1750,7 +1741,7 @@ impl<'a, A: crate::runtime::AuthState> SeatmapValidate<'a, A> {
         );
         request.query_opt("currencyCode", self.currency_code.as_ref());
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1768,7 +1759,6 @@ impl<'a, A: crate::runtime::AuthState> SeatmapValidate<'a, A> {
 pub struct Subcategories<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Subcategories<'a, A> {}
 impl<'a> Subcategories<'a, crate::runtime::WithKey> {
     /// Lists the subcategories of a city (all at once).
     ///
@@ -1834,7 +1824,6 @@ impl<'a, A: crate::runtime::AuthState> SubcategoriesList<'a, A> {
 pub struct Vouchers<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Vouchers<'a, A> {}
 impl<'a> Vouchers<'a, crate::runtime::WithKey> {
     /// Fetches the voucher of a booking, a large JSON document whose shape the docs do not give. Answers 404 until the voucher is issued.
     ///
@@ -1887,7 +1876,6 @@ impl<'a, A: crate::runtime::AuthState> VouchersGet<'a, A> {
 pub struct Webhooks<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Webhooks<'a, A> {}
 impl<'a> Webhooks<'a, crate::runtime::WithKey> {
     /// Registers the URL Headout POSTs booking events to.
     ///
@@ -1945,7 +1933,7 @@ impl<'a, A: crate::runtime::AuthState> WebhooksCreate<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2004,7 +1992,7 @@ impl<'a, A: crate::runtime::AuthState> WebhooksUpdate<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(

@@ -15,7 +15,7 @@
 //!   [`Client::send_page`], [`Client::pages`] and [`Client::items`]: sending it;
 //! - [`Error`]: one error type naming the failed operation;
 //! - scalar types for ids, times, epoch timestamps and money amounts, and serde
-//!   helpers for generated models ([`money_serde`], [`money_serde_opt`],
+//!   helpers for generated models ([`money_serde`], [`money_serde_opt`], [`money_serde_nested`],
 //!   [`null_as_default`]).
 //!
 //! # Example
@@ -99,7 +99,9 @@ pub use error::Error;
 pub use pagination::{Offset, Page};
 pub use request::{KeyUse, Request, ToParam, path_segment};
 pub use retry::RetryPolicy;
-pub use scalars::{EpochMillis, EpochSeconds, Id, LocalTime, money_serde, money_serde_opt};
+pub use scalars::{
+    EpochMillis, EpochSeconds, Id, LocalTime, money_serde, money_serde_nested, money_serde_opt,
+};
 pub use spec::{ApiSpec, EnvironmentSpec, OffsetKind, PageSpec, VersionSpec};
 
 pub use chrono::{NaiveDate, NaiveDateTime, NaiveTime};

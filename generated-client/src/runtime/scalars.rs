@@ -465,3 +465,138 @@ pub mod money_serde_opt {
         Ok(Option::<Money>::deserialize(deserializer)?.map(|Money(amount)| amount))
     }
 }
+
+/// Like [`money_serde`], for amounts inside lists and maps at any depth
+/// (`Vec<Decimal>`, `BTreeMap<String, Decimal>`, `Vec<BTreeMap<String, Decimal>>`, …):
+/// every amount is read from a JSON number or a numeric string and written as a JSON
+/// number, as a single amount is. `Decimal`'s own serde would write strings.
+///
+/// Use it as `#[serde(with = "crate::runtime::money_serde_nested")]`. On a field that
+/// may be missing or `null`, both read as empty, write
+/// `#[serde(default, serialize_with = "crate::runtime::money_serde_nested::serialize",
+/// deserialize_with = "crate::runtime::money_serde_nested::deserialize_or_default")]`.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use headout_client::Decimal;
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Prices {
+///     #[serde(with = "headout_client::runtime::money_serde_nested")]
+///     steps: Vec<Decimal>,
+///     #[serde(
+///         default,
+///         serialize_with = "headout_client::runtime::money_serde_nested::serialize",
+///         deserialize_with = "headout_client::runtime::money_serde_nested::deserialize_or_default"
+///     )]
+///     by_currency: BTreeMap<String, Vec<Decimal>>,
+/// }
+/// let prices: Prices =
+///     serde_json::from_str(r#"{"steps": [77.08, "1.5"], "by_currency": null}"#).unwrap();
+/// assert_eq!(prices.steps[0].to_string(), "77.08");
+/// assert!(prices.by_currency.is_empty());
+/// assert_eq!(
+///     serde_json::to_string(&prices).unwrap(),
+///     r#"{"steps":[77.08,1.5],"by_currency":{}}"#
+/// );
+/// ```
+pub mod money_serde_nested {
+    use std::collections::BTreeMap;
+
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// A value made of amounts: an amount, or a list or map of such values.
+    pub trait Amounts: Sized {
+        /// Writes the value, each amount as a JSON number.
+        fn serialize_amounts<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+
+        /// Reads the value, each amount from a JSON number or a numeric string.
+        fn deserialize_amounts<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error>;
+    }
+
+    /// Writes a borrowed value through [`Amounts`], for the items of a list or map.
+    struct Write<'a, T>(&'a T);
+
+    impl<T: Amounts> Serialize for Write<'_, T> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.0.serialize_amounts(serializer)
+        }
+    }
+
+    /// Holds a value read through [`Amounts`], for the items of a list or map.
+    struct Read<T>(T);
+
+    impl<'de, T: Amounts> Deserialize<'de> for Read<T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            T::deserialize_amounts(deserializer).map(Read)
+        }
+    }
+
+    impl Amounts for Decimal {
+        fn serialize_amounts<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            super::money_serde::serialize(self, serializer)
+        }
+
+        fn deserialize_amounts<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            super::money_serde::deserialize(deserializer)
+        }
+    }
+
+    impl<T: Amounts> Amounts for Vec<T> {
+        fn serialize_amounts<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.iter().map(Write))
+        }
+
+        fn deserialize_amounts<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let items = Vec::<Read<T>>::deserialize(deserializer)?;
+            Ok(items.into_iter().map(|Read(item)| item).collect())
+        }
+    }
+
+    impl<T: Amounts> Amounts for BTreeMap<String, T> {
+        fn serialize_amounts<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(self.iter().map(|(key, value)| (key, Write(value))))
+        }
+
+        fn deserialize_amounts<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let entries = BTreeMap::<String, Read<T>>::deserialize(deserializer)?;
+            Ok(entries
+                .into_iter()
+                .map(|(key, Read(value))| (key, value))
+                .collect())
+        }
+    }
+
+    /// Writes every amount of the value as a JSON number.
+    pub fn serialize<T: Amounts, S: Serializer>(
+        value: &T,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize_amounts(serializer)
+    }
+
+    /// Reads the value, every amount from a JSON number or a numeric string.
+    pub fn deserialize<'de, T: Amounts, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
+        T::deserialize_amounts(deserializer)
+    }
+
+    /// Like [`deserialize`], but reads `null` as the empty list or map, as
+    /// [`null_as_default`](crate::runtime::null_as_default) does for other lists.
+    pub fn deserialize_or_default<'de, T: Amounts + Default, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
+        Ok(Option::<Read<T>>::deserialize(deserializer)?
+            .map(|Read(value)| value)
+            .unwrap_or_default())
+    }
+}

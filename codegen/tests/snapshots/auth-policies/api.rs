@@ -34,6 +34,11 @@ pub(crate) static API: crate::runtime::ApiSpec = crate::runtime::ApiSpec {
             prefix: "/api/v3",
             legacy_prefixes: &[],
         },
+        crate::runtime::VersionSpec {
+            name: "v4",
+            prefix: "/api/v4",
+            legacy_prefixes: &[],
+        },
     ],
 };
 /// The deployments of the Garden API.

@@ -5,4 +5,5 @@ pub mod models;
 pub mod v1;
 pub mod v2;
 pub mod v3;
+pub mod v4;
 pub use api::*;

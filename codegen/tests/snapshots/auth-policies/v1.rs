@@ -188,7 +188,6 @@ impl<'a, A: crate::runtime::AuthState> PlantsWater<'a, A> {
 pub struct Seeds<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Seeds<'a, A> {}
 impl<'a> Seeds<'a, crate::runtime::WithKey> {
     /// Orders seeds of a plant.
     ///
@@ -225,7 +224,7 @@ impl<'a, A: crate::runtime::AuthState> SeedsOrder<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -256,7 +255,6 @@ impl<'a, A: crate::runtime::AuthState> Status<'a, A> {
         }
     }
 }
-impl<'a> Status<'a, crate::runtime::WithKey> {}
 /// A request for `v1.status.ping`: `.send().await` sends it.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]

@@ -36,7 +36,6 @@ impl<'a, A: crate::runtime::AuthState> V2<'a, A> {
 pub struct Plants<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Plants<'a, A> {}
 impl<'a> Plants<'a, crate::runtime::WithKey> {
     /// Digs up a plant.
     ///

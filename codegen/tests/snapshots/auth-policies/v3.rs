@@ -4,7 +4,7 @@
 impl<A: crate::runtime::AuthState> crate::runtime::Client<A> {
     /// An open version in which no call needs the key.
     ///
-    /// Operations that need the key exist only on a client built with `.key(…)`.
+    /// No operation of this version needs the key.
     pub fn v3(&self) -> V3<'_, A> {
         V3 { client: self }
     }
@@ -54,7 +54,6 @@ impl<'a, A: crate::runtime::AuthState> Weather<'a, A> {
         }
     }
 }
-impl<'a> Weather<'a, crate::runtime::WithKey> {}
 /// A request for `v3.weather.sunrise`: `.send().await` sends it.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]

@@ -63,7 +63,7 @@ impl ::std::fmt::Display for Format {
 impl ::std::str::FromStr for Format {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for Format {
@@ -81,7 +81,7 @@ impl<'de> ::serde::Deserialize<'de> for Format {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for Format {
@@ -103,9 +103,9 @@ pub enum Keyword {
     /// `crate`
     Crate,
     /// `UNKNOWN`
-    Unknown,
+    UnknownValue,
     /// A value this version of the client does not know. The server may add values at any time; the value is kept as sent so that nothing is lost and it serialises back unchanged.
-    Unknown2(::std::string::String),
+    Unknown(::std::string::String),
 }
 impl Keyword {
     /// Every value the description lists, in its order.
@@ -115,7 +115,7 @@ impl Keyword {
         Keyword::Match,
         Keyword::Async,
         Keyword::Crate,
-        Keyword::Unknown,
+        Keyword::UnknownValue,
     ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -125,8 +125,8 @@ impl Keyword {
             Keyword::Match => "match",
             Keyword::Async => "async",
             Keyword::Crate => "crate",
-            Keyword::Unknown => "UNKNOWN",
-            Keyword::Unknown2(value) => value.as_str(),
+            Keyword::UnknownValue => "UNKNOWN",
+            Keyword::Unknown(value) => value.as_str(),
         }
     }
     /// Reads a wire value; values the description does not list are kept in the
@@ -138,13 +138,13 @@ impl Keyword {
             "match" => Keyword::Match,
             "async" => Keyword::Async,
             "crate" => Keyword::Crate,
-            "UNKNOWN" => Keyword::Unknown,
-            other => Keyword::Unknown2(::std::string::ToString::to_string(other)),
+            "UNKNOWN" => Keyword::UnknownValue,
+            other => Keyword::Unknown(::std::string::ToString::to_string(other)),
         }
     }
     /// Whether the value is one the description does not list.
     pub fn is_unknown(&self) -> bool {
-        matches!(self, Keyword::Unknown2(_))
+        matches!(self, Keyword::Unknown(_))
     }
 }
 impl ::std::fmt::Display for Keyword {
@@ -155,7 +155,7 @@ impl ::std::fmt::Display for Keyword {
 impl ::std::str::FromStr for Keyword {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for Keyword {
@@ -173,7 +173,7 @@ impl<'de> ::serde::Deserialize<'de> for Keyword {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for Keyword {
@@ -247,7 +247,7 @@ impl ::std::fmt::Display for Language {
 impl ::std::str::FromStr for Language {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for Language {
@@ -265,7 +265,7 @@ impl<'de> ::serde::Deserialize<'de> for Language {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for Language {
@@ -317,7 +317,7 @@ impl ::std::fmt::Display for Rating {
 impl ::std::str::FromStr for Rating {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for Rating {
@@ -335,7 +335,7 @@ impl<'de> ::serde::Deserialize<'de> for Rating {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for Rating {

@@ -36,7 +36,6 @@ impl<'a, A: crate::runtime::AuthState> V1<'a, A> {
 pub struct Screenings<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Screenings<'a, A> {}
 impl<'a> Screenings<'a, crate::runtime::WithKey> {
     /// The screenings in one format.
     ///

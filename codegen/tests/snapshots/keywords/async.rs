@@ -22,7 +22,7 @@ impl<'a, A: crate::runtime::AuthState> Async<'a, A> {
     /// use keyword_client::{Client, Environment};
     ///
     /// let client = Client::builder(Environment::Live).key(std::env::var("API_KEY").unwrap_or_default()).build()?;
-    /// let response = client.async().r#type().get().send().await?;
+    /// let response = client.r#async().r#type().get().send().await?;
     /// let _ = response;
     /// # Ok(())
     /// # }
@@ -36,7 +36,6 @@ impl<'a, A: crate::runtime::AuthState> Async<'a, A> {
 pub struct Type<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Type<'a, A> {}
 impl<'a> Type<'a, crate::runtime::WithKey> {
     /// Fetches every kind.
     ///

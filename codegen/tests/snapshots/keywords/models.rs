@@ -57,7 +57,7 @@ impl ::std::fmt::Display for Match {
 impl ::std::str::FromStr for Match {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for Match {
@@ -75,7 +75,7 @@ impl<'de> ::serde::Deserialize<'de> for Match {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for Match {

@@ -80,7 +80,6 @@ impl<'a, A: crate::runtime::AuthState> Match<'a, A> {
         MatchAwait { client: self.client }
     }
 }
-impl<'a> Match<'a, crate::runtime::WithKey> {}
 /// A request for `v1.match.async`: `.send().await` sends it.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
@@ -215,7 +214,7 @@ impl<'a, A: crate::runtime::AuthState> SelfMatch<'a, A> {
         request.query_opt("3rd", self.n3rd.as_ref());
         request.query("match", &self.r#match);
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(

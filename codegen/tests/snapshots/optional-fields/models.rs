@@ -77,7 +77,8 @@ pub struct Line {
     #[serde(
         rename = "unitPrices",
         default,
-        deserialize_with = "crate::runtime::null_as_default",
+        serialize_with = "crate::runtime::money_serde_nested::serialize",
+        deserialize_with = "crate::runtime::money_serde_nested::deserialize_or_default",
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub unit_prices: ::std::vec::Vec<crate::runtime::Decimal>,
@@ -155,6 +156,13 @@ pub struct Order {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub note: ::std::option::Option<::std::string::String>,
+    /// Amounts in lists and maps.
+    #[serde(
+        rename = "prices",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub prices: ::std::option::Option<crate::generated::models::PriceTable>,
     /// Anything else the server sent.
     #[serde(
         rename = "raw",
@@ -188,4 +196,40 @@ pub struct Order {
     /// An exact amount.
     #[serde(rename = "total", with = "crate::runtime::money_serde")]
     pub total: crate::runtime::Decimal,
+}
+/// Amounts inside lists and maps, which travel as JSON numbers like single amounts.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PriceTable {
+    /// May be missing; read as empty.
+    #[serde(
+        rename = "byCurrency",
+        default,
+        serialize_with = "crate::runtime::money_serde_nested::serialize",
+        deserialize_with = "crate::runtime::money_serde_nested::deserialize_or_default",
+        skip_serializing_if = "::std::collections::BTreeMap::is_empty"
+    )]
+    pub by_currency: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::runtime::Decimal,
+    >,
+    /// Always present.
+    #[serde(rename = "history", with = "crate::runtime::money_serde_nested")]
+    pub history: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::vec::Vec<crate::runtime::Decimal>,
+    >,
+    /// Always present.
+    #[serde(rename = "steps", with = "crate::runtime::money_serde_nested")]
+    pub steps: ::std::vec::Vec<crate::runtime::Decimal>,
+    /// Always present, may be null; read as empty.
+    #[serde(
+        rename = "tiers",
+        default,
+        serialize_with = "crate::runtime::money_serde_nested::serialize",
+        deserialize_with = "crate::runtime::money_serde_nested::deserialize_or_default",
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub tiers: ::std::vec::Vec<
+        ::std::collections::BTreeMap<::std::string::String, crate::runtime::Decimal>,
+    >,
 }

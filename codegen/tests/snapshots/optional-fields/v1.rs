@@ -36,7 +36,6 @@ impl<'a, A: crate::runtime::AuthState> V1<'a, A> {
 pub struct Orders<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Orders<'a, A> {}
 impl<'a> Orders<'a, crate::runtime::WithKey> {
     /// Fetches one order.
     ///

@@ -65,7 +65,6 @@ impl<'a, A: crate::runtime::AuthState> V1<'a, A> {
 pub struct Books<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Books<'a, A> {}
 impl<'a> Books<'a, crate::runtime::WithKey> {
     /// The newest books first, by cursor.
     ///
@@ -184,7 +183,7 @@ impl<'a, A: crate::runtime::AuthState> BooksFeed<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_FEED_PAGE, self.limit, self.offset)
     }
@@ -196,7 +195,7 @@ impl<'a, A: crate::runtime::AuthState> BooksFeed<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_FEED_PAGE, self.limit, self.offset)
     }
@@ -264,7 +263,7 @@ impl<'a, A: crate::runtime::AuthState> BooksFeedSmall<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_FEED_SMALL_PAGE, self.limit, self.offset)
     }
@@ -276,7 +275,7 @@ impl<'a, A: crate::runtime::AuthState> BooksFeedSmall<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_FEED_SMALL_PAGE, self.limit, self.offset)
     }
@@ -342,7 +341,7 @@ impl<'a, A: crate::runtime::AuthState> BooksList<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_LIST_PAGE, self.limit, self.offset)
     }
@@ -354,7 +353,7 @@ impl<'a, A: crate::runtime::AuthState> BooksList<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_LIST_PAGE, self.limit, self.offset)
     }
@@ -440,7 +439,7 @@ impl<'a, A: crate::runtime::AuthState> BooksListByAuthor<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_LIST_BY_AUTHOR_PAGE, self.limit, self.offset)
     }
@@ -452,7 +451,7 @@ impl<'a, A: crate::runtime::AuthState> BooksListByAuthor<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_LIST_BY_AUTHOR_PAGE, self.limit, self.offset)
     }
@@ -491,7 +490,7 @@ impl<'a, A: crate::runtime::AuthState> BooksSearch<'a, A> {
             crate::runtime::KeyUse::Required,
         );
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// The number of items per page.
     ///
@@ -524,11 +523,13 @@ impl<'a, A: crate::runtime::AuthState> BooksSearch<'a, A> {
                 crate::runtime::Page<crate::generated::models::Book>,
                 crate::runtime::Error,
             >,
-        > + Send + 'static,
+        > + ::std::marker::Send + 'static,
         crate::runtime::Error,
     > {
         let request = self.request()?;
-        Ok(self.client.pages(request, &BOOKS_SEARCH_PAGE, self.limit, self.offset))
+        ::std::result::Result::Ok(
+            self.client.pages(request, &BOOKS_SEARCH_PAGE, self.limit, self.offset),
+        )
     }
     /// Every item of every page, fetched lazily one page at a time.
     pub fn items(
@@ -539,11 +540,13 @@ impl<'a, A: crate::runtime::AuthState> BooksSearch<'a, A> {
                 crate::generated::models::Book,
                 crate::runtime::Error,
             >,
-        > + Send + 'static,
+        > + ::std::marker::Send + 'static,
         crate::runtime::Error,
     > {
         let request = self.request()?;
-        Ok(self.client.items(request, &BOOKS_SEARCH_PAGE, self.limit, self.offset))
+        ::std::result::Result::Ok(
+            self.client.items(request, &BOOKS_SEARCH_PAGE, self.limit, self.offset),
+        )
     }
 }
 /// The page contract of `v1.books.search`.
@@ -564,7 +567,6 @@ static BOOKS_SEARCH_PAGE: crate::runtime::PageSpec = crate::runtime::PageSpec {
 pub struct Tags<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Tags<'a, A> {}
 impl<'a> Tags<'a, crate::runtime::WithKey> {
     /// Lists the tags in use, as plain strings.
     ///
@@ -625,7 +627,7 @@ impl<'a, A: crate::runtime::AuthState> TagsList<'a, A> {
             crate::runtime::Page<::std::string::String>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &TAGS_LIST_PAGE, self.limit, self.offset)
     }
@@ -634,7 +636,7 @@ impl<'a, A: crate::runtime::AuthState> TagsList<'a, A> {
         self,
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<::std::string::String, crate::runtime::Error>,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &TAGS_LIST_PAGE, self.limit, self.offset)
     }

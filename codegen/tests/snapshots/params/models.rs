@@ -44,7 +44,7 @@ impl ::std::fmt::Display for Cabin {
 impl ::std::str::FromStr for Cabin {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for Cabin {
@@ -62,7 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for Cabin {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for Cabin {

@@ -36,8 +36,41 @@ impl<'a, A: crate::runtime::AuthState> V1<'a, A> {
 pub struct Trips<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Trips<'a, A> {}
 impl<'a> Trips<'a, crate::runtime::WithKey> {
+    /// Books a trip.
+    ///
+    /// `POST /trips/{tripId}/book` — Needs the key.
+    ///
+    /// Arguments:
+    /// - `trip_id` (`tripId`): The trip.
+    /// - `cabin` (`cabin`): The cabin class.
+    /// - `depart_on` (`departOn`): The day of departure.
+    /// - `travellers` (`travellers`): How many travel.
+    /// - `x_agent` (`X-Agent`): The agent who books.
+    /// - `x_dry_run` (`X-Dry-Run`): Whether to book for real.
+    /// - `body`: the request body.
+    #[allow(clippy::too_many_arguments)]
+    pub fn book(
+        &self,
+        trip_id: impl ::std::convert::Into<crate::runtime::Id>,
+        cabin: crate::generated::models::Cabin,
+        depart_on: crate::runtime::NaiveDate,
+        travellers: i32,
+        x_agent: impl ::std::convert::Into<::std::string::String>,
+        x_dry_run: bool,
+        body: crate::generated::models::TripRequest,
+    ) -> TripsBook<'a, crate::runtime::WithKey> {
+        TripsBook {
+            client: self.client,
+            trip_id: trip_id.into(),
+            cabin,
+            depart_on,
+            travellers,
+            x_agent: x_agent.into(),
+            x_dry_run,
+            body,
+        }
+    }
     /// Fetches one leg of a trip.
     ///
     /// `GET /trips/{tripId}/legs/{legNo}/` — Needs the key.
@@ -73,11 +106,41 @@ impl<'a> Trips<'a, crate::runtime::WithKey> {
         TripsPlan {
             client: self.client,
             trip_id: trip_id.into(),
-            body2: ::std::option::Option::None,
-            limit2: ::std::option::Option::None,
+            body_param: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
             x_dry_run,
-            client2: ::std::option::Option::None,
+            client_param: ::std::option::Option::None,
             body,
+        }
+    }
+    /// Prices a booking without making it.
+    ///
+    /// `GET /trips/{tripId}/quote` — Needs the key.
+    ///
+    /// Arguments:
+    /// - `trip_id` (`tripId`): The trip.
+    /// - `cabin` (`cabin`): The cabin class.
+    /// - `depart_on` (`departOn`): The day of departure.
+    /// - `travellers` (`travellers`): How many travel.
+    /// - `x_agent` (`X-Agent`): The agent who books.
+    /// - `x_dry_run` (`X-Dry-Run`): Whether to book for real.
+    pub fn quote(
+        &self,
+        trip_id: impl ::std::convert::Into<crate::runtime::Id>,
+        cabin: crate::generated::models::Cabin,
+        depart_on: crate::runtime::NaiveDate,
+        travellers: i32,
+        x_agent: impl ::std::convert::Into<::std::string::String>,
+        x_dry_run: bool,
+    ) -> TripsQuote<'a, crate::runtime::WithKey> {
+        TripsQuote {
+            client: self.client,
+            trip_id: trip_id.into(),
+            cabin,
+            depart_on,
+            travellers,
+            x_agent: x_agent.into(),
+            x_dry_run,
         }
     }
     /// Searches trips.
@@ -116,6 +179,47 @@ impl<'a> Trips<'a, crate::runtime::WithKey> {
             accept_language: accept_language.into(),
             x_request_id: ::std::option::Option::None,
         }
+    }
+}
+/// A request for `v1.trips.book`: `.send().await` sends it.
+#[must_use = "a request does nothing until `.send()` is awaited"]
+#[derive(Debug, Clone)]
+pub struct TripsBook<'a, A: crate::runtime::AuthState> {
+    client: &'a crate::runtime::Client<A>,
+    trip_id: crate::runtime::Id,
+    cabin: crate::generated::models::Cabin,
+    depart_on: crate::runtime::NaiveDate,
+    travellers: i32,
+    x_agent: ::std::string::String,
+    x_dry_run: bool,
+    body: crate::generated::models::TripRequest,
+}
+impl<'a, A: crate::runtime::AuthState> TripsBook<'a, A> {
+    fn request(
+        &self,
+    ) -> ::std::result::Result<crate::runtime::Request, crate::runtime::Error> {
+        let mut request = crate::runtime::Request::new(
+            "v1.trips.book",
+            crate::runtime::Method::POST,
+            "v1",
+            ["/trips/", crate::runtime::path_segment(&self.trip_id).as_str(), "/book"]
+                .concat(),
+            crate::runtime::KeyUse::Required,
+        );
+        request.query("cabin", &self.cabin);
+        request.query("departOn", &self.depart_on);
+        request.query("travellers", &self.travellers);
+        request.header("X-Agent", &self.x_agent);
+        request.header("X-Dry-Run", &self.x_dry_run);
+        request.json_body(&self.body)?;
+        ::std::result::Result::Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::generated::models::Trip, crate::runtime::Error> {
+        let request = self.request()?;
+        self.client.send_json(request).await
     }
 }
 /// A request for `v1.trips.get-leg`: `.send().await` sends it.
@@ -157,38 +261,38 @@ impl<'a, A: crate::runtime::AuthState> TripsGetLeg<'a, A> {
 pub struct TripsPlan<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
     trip_id: crate::runtime::Id,
-    body2: ::std::option::Option<::std::string::String>,
-    limit2: ::std::option::Option<i32>,
+    body_param: ::std::option::Option<::std::string::String>,
+    limit: ::std::option::Option<i32>,
     x_dry_run: bool,
-    client2: ::std::option::Option<::std::string::String>,
+    client_param: ::std::option::Option<::std::string::String>,
     body: crate::generated::models::TripRequest,
 }
 impl<'a, A: crate::runtime::AuthState> TripsPlan<'a, A> {
     /// A query parameter called body.
     ///
     /// Sent as the query parameter `body`.
-    pub fn body2(
+    pub fn body_param(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.body2 = ::std::option::Option::Some(value.into());
+        self.body_param = ::std::option::Option::Some(value.into());
         self
     }
     /// The most options to return.
     ///
     /// Sent as the query parameter `limit`.
-    pub fn limit2(mut self, value: i32) -> Self {
-        self.limit2 = ::std::option::Option::Some(value);
+    pub fn limit(mut self, value: i32) -> Self {
+        self.limit = ::std::option::Option::Some(value);
         self
     }
     /// A header called client.
     ///
     /// Sent as the header parameter `client`.
-    pub fn client2(
+    pub fn client_param(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client2 = ::std::option::Option::Some(value.into());
+        self.client_param = ::std::option::Option::Some(value.into());
         self
     }
     fn request(
@@ -202,20 +306,57 @@ impl<'a, A: crate::runtime::AuthState> TripsPlan<'a, A> {
                 .concat(),
             crate::runtime::KeyUse::Required,
         );
-        request.query_opt("body", self.body2.as_ref());
-        request.query_opt("limit", self.limit2.as_ref());
+        request.query_opt("body", self.body_param.as_ref());
+        request.query_opt("limit", self.limit.as_ref());
         request.header("X-Dry-Run", &self.x_dry_run);
-        if let ::std::option::Option::Some(value) = &self.client2 {
+        if let ::std::option::Option::Some(value) = &self.client_param {
             request.header("client", value);
         }
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::generated::models::Trip, crate::runtime::Error> {
         let request = self.request()?;
+        self.client.send_json(request).await
+    }
+}
+/// A request for `v1.trips.quote`: `.send().await` sends it.
+#[must_use = "a request does nothing until `.send()` is awaited"]
+#[derive(Debug, Clone)]
+pub struct TripsQuote<'a, A: crate::runtime::AuthState> {
+    client: &'a crate::runtime::Client<A>,
+    trip_id: crate::runtime::Id,
+    cabin: crate::generated::models::Cabin,
+    depart_on: crate::runtime::NaiveDate,
+    travellers: i32,
+    x_agent: ::std::string::String,
+    x_dry_run: bool,
+}
+impl<'a, A: crate::runtime::AuthState> TripsQuote<'a, A> {
+    fn request(&self) -> crate::runtime::Request {
+        let mut request = crate::runtime::Request::new(
+            "v1.trips.quote",
+            crate::runtime::Method::GET,
+            "v1",
+            ["/trips/", crate::runtime::path_segment(&self.trip_id).as_str(), "/quote"]
+                .concat(),
+            crate::runtime::KeyUse::Required,
+        );
+        request.query("cabin", &self.cabin);
+        request.query("departOn", &self.depart_on);
+        request.query("travellers", &self.travellers);
+        request.header("X-Agent", &self.x_agent);
+        request.header("X-Dry-Run", &self.x_dry_run);
+        request
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::generated::models::Trip, crate::runtime::Error> {
+        let request = self.request();
         self.client.send_json(request).await
     }
 }

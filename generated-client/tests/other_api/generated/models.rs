@@ -88,7 +88,7 @@ impl ::std::fmt::Display for Genre {
 impl ::std::str::FromStr for Genre {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for Genre {
@@ -106,7 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for Genre {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for Genre {
@@ -181,7 +181,7 @@ impl ::std::fmt::Display for LoanState {
 impl ::std::str::FromStr for LoanState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
+        ::std::result::Result::Ok(Self::from_wire(value))
     }
 }
 impl ::serde::Serialize for LoanState {
@@ -199,7 +199,7 @@ impl<'de> ::serde::Deserialize<'de> for LoanState {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        Ok(Self::from_wire(&value))
+        ::std::result::Result::Ok(Self::from_wire(&value))
     }
 }
 impl crate::runtime::ToParam for LoanState {

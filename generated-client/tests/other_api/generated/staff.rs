@@ -43,7 +43,6 @@ impl<'a, A: crate::runtime::AuthState> Staff<'a, A> {
 pub struct Members<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Members<'a, A> {}
 impl<'a> Members<'a, crate::runtime::WithKey> {
     /// Lists the members.
     ///
@@ -104,7 +103,7 @@ impl<'a, A: crate::runtime::AuthState> MembersList<'a, A> {
             crate::runtime::Page<crate::generated::models::Member>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &MEMBERS_LIST_PAGE, self.limit, self.offset)
     }
@@ -116,7 +115,7 @@ impl<'a, A: crate::runtime::AuthState> MembersList<'a, A> {
             crate::generated::models::Member,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &MEMBERS_LIST_PAGE, self.limit, self.offset)
     }

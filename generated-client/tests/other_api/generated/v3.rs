@@ -108,7 +108,6 @@ impl<'a, A: crate::runtime::AuthState> Books<'a, A> {
         }
     }
 }
-impl<'a> Books<'a, crate::runtime::WithKey> {}
 /// A request for `v3.books.get`: `.send().await` sends it.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
@@ -194,7 +193,7 @@ impl<'a, A: crate::runtime::AuthState> BooksSearch<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_SEARCH_PAGE, self.limit, self.offset)
     }
@@ -206,7 +205,7 @@ impl<'a, A: crate::runtime::AuthState> BooksSearch<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_SEARCH_PAGE, self.limit, self.offset)
     }
@@ -229,7 +228,6 @@ static BOOKS_SEARCH_PAGE: crate::runtime::PageSpec = crate::runtime::PageSpec {
 pub struct Loans<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a, A: crate::runtime::AuthState> Loans<'a, A> {}
 impl<'a> Loans<'a, crate::runtime::WithKey> {
     /// Lends a book to a member.
     ///
@@ -326,7 +324,7 @@ impl<'a, A: crate::runtime::AuthState> LoansCreate<'a, A> {
             request.header("Request-Token", value);
         }
         request.json_body(&self.body)?;
-        Ok(request)
+        ::std::result::Result::Ok(request)
     }
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -400,7 +398,7 @@ impl<'a, A: crate::runtime::AuthState> LoansList<'a, A> {
             crate::runtime::Page<crate::generated::models::Loan>,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.pages(request, &LOANS_LIST_PAGE, self.limit, self.offset)
     }
@@ -412,7 +410,7 @@ impl<'a, A: crate::runtime::AuthState> LoansList<'a, A> {
             crate::generated::models::Loan,
             crate::runtime::Error,
         >,
-    > + Send + 'static {
+    > + ::std::marker::Send + 'static {
         let request = self.request();
         self.client.items(request, &LOANS_LIST_PAGE, self.limit, self.offset)
     }
@@ -474,7 +472,6 @@ impl<'a, A: crate::runtime::AuthState> Status<'a, A> {
         StatusPing { client: self.client }
     }
 }
-impl<'a> Status<'a, crate::runtime::WithKey> {}
 /// A request for `v3.status.ping`: `.send().await` sends it.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
