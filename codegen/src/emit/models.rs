@@ -170,37 +170,8 @@ fn enumeration(model: &ModelIr, variants: &[VariantIr], unknown: &str) -> TokenS
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from_wire(value))
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from_wire(&value))
-            }
-        }
-
-        impl crate::runtime::ToParam for #name {
-            fn to_param(&self) -> ::std::string::String {
-                ::std::string::ToString::to_string(self.as_str())
-            }
-        }
+        // Display, FromStr, serde and ToParam all go through `as_str` and `from_wire`;
+        // the runtime writes them once for every enum.
+        crate::runtime::wire_enum!(#name);
     }
 }

@@ -44,40 +44,7 @@ impl Availability {
         matches!(self, Availability::Unknown(_))
     }
 }
-impl ::std::fmt::Display for Availability {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for Availability {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for Availability {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Availability {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for Availability {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(Availability);
 /// The body that captures an uncaptured booking. Send it soon after creating the booking (the v2 docs allow one hour); afterwards the booking times out.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BookingCaptureRequest {
@@ -121,40 +88,7 @@ impl BookingCaptureStatus {
         matches!(self, BookingCaptureStatus::Unknown(_))
     }
 }
-impl ::std::fmt::Display for BookingCaptureStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for BookingCaptureStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for BookingCaptureStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BookingCaptureStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for BookingCaptureStatus {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(BookingCaptureStatus);
 /// The product and variant a booking is for, by id and name.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BookingProduct {
@@ -242,40 +176,7 @@ impl CashbackType {
         matches!(self, CashbackType::Unknown(_))
     }
 }
-impl ::std::fmt::Display for CashbackType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for CashbackType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for CashbackType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CashbackType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for CashbackType {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(CashbackType);
 /// A currency and how to display it. v1 product details name it in `name`; listings and v2 use `currencyName` and repeat the code in `currency`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Currency {
@@ -546,40 +447,7 @@ impl InputFieldDataType {
         matches!(self, InputFieldDataType::Unknown(_))
     }
 }
-impl ::std::fmt::Display for InputFieldDataType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for InputFieldDataType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for InputFieldDataType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InputFieldDataType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for InputFieldDataType {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(InputFieldDataType);
 /// Whom an input field is asked of, which decides where its value goes in a booking request. The two generations name two of the levels differently.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputFieldLevel {
@@ -633,40 +501,7 @@ impl InputFieldLevel {
         matches!(self, InputFieldLevel::Unknown(_))
     }
 }
-impl ::std::fmt::Display for InputFieldLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for InputFieldLevel {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for InputFieldLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InputFieldLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for InputFieldLevel {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(InputFieldLevel);
 /// The value given for one input field in a booking.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InputFieldValue {
@@ -736,40 +571,7 @@ impl InventoryType {
         matches!(self, InventoryType::Unknown(_))
     }
 }
-impl ::std::fmt::Display for InventoryType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for InventoryType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for InventoryType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InventoryType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for InventoryType {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(InventoryType);
 /// A content language; responses fall back to English when a translation is missing. The v1 docs give no list for their `language` parameter; these are the v2 codes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LanguageCode {
@@ -893,40 +695,7 @@ impl LanguageCode {
         matches!(self, LanguageCode::Unknown(_))
     }
 }
-impl ::std::fmt::Display for LanguageCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LanguageCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for LanguageCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LanguageCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for LanguageCode {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(LanguageCode);
 /// The "from" price of a product in listings; v2 keeps it only for older integrations.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListingPrice {
@@ -1022,40 +791,7 @@ impl PriceType {
         matches!(self, PriceType::Unknown(_))
     }
 }
-impl ::std::fmt::Display for PriceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for PriceType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for PriceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PriceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for PriceType {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(PriceType);
 /// What kind of experience a product is; useful for filtering and display.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProductType {
@@ -1119,40 +855,7 @@ impl ProductType {
         matches!(self, ProductType::Unknown(_))
     }
 }
-impl ::std::fmt::Display for ProductType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ProductType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for ProductType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for ProductType {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(ProductType);
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct V1Address {
@@ -1364,40 +1067,7 @@ impl V1BookingStatus {
         matches!(self, V1BookingStatus::Unknown(_))
     }
 }
-impl ::std::fmt::Display for V1BookingStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for V1BookingStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for V1BookingStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V1BookingStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for V1BookingStatus {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(V1BookingStatus);
 /// A v1 category of experiences in a city. Category lists carry `canonicalUrl` (and possibly `image`); the summary inside a product listing carries `url` instead.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct V1Category {
@@ -2262,40 +1932,7 @@ impl V2BookingStatus {
         matches!(self, V2BookingStatus::Unknown(_))
     }
 }
-impl ::std::fmt::Display for V2BookingStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for V2BookingStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for V2BookingStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2BookingStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for V2BookingStatus {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(V2BookingStatus);
 /// The body that asks to cancel a booking.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct V2CancelRequest {
@@ -2391,40 +2028,7 @@ impl V2CancellationReason {
         matches!(self, V2CancellationReason::Unknown(_))
     }
 }
-impl ::std::fmt::Display for V2CancellationReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for V2CancellationReason {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for V2CancellationReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2CancellationReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for V2CancellationReason {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(V2CancellationReason);
 /// A top-level category of experiences in a city (Tickets, Tours…).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct V2Category {
@@ -2691,40 +2295,7 @@ impl V2ErrorCode {
         matches!(self, V2ErrorCode::Unknown(_))
     }
 }
-impl ::std::fmt::Display for V2ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for V2ErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for V2ErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for V2ErrorCode {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(V2ErrorCode);
 /// A v2 error.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct V2ErrorDetail {
@@ -2911,40 +2482,7 @@ impl V2InventorySelectionType {
         matches!(self, V2InventorySelectionType::Unknown(_))
     }
 }
-impl ::std::fmt::Display for V2InventorySelectionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for V2InventorySelectionType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for V2InventorySelectionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2InventorySelectionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for V2InventorySelectionType {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(V2InventorySelectionType);
 /// A place, with coordinates and (when known) an address.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct V2Location {
@@ -3048,40 +2586,7 @@ impl V2MediaType {
         matches!(self, V2MediaType::Unknown(_))
     }
 }
-impl ::std::fmt::Display for V2MediaType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for V2MediaType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for V2MediaType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2MediaType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for V2MediaType {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(V2MediaType);
 /// Where to meet for a variant.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct V2MeetingPoint {
@@ -3849,40 +3354,7 @@ impl V2SeatValidationErrorCode {
         matches!(self, V2SeatValidationErrorCode::Unknown(_))
     }
 }
-impl ::std::fmt::Display for V2SeatValidationErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for V2SeatValidationErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for V2SeatValidationErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2SeatValidationErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for V2SeatValidationErrorCode {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(V2SeatValidationErrorCode);
 /// The seats to check before booking them.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct V2SeatValidationRequest {
@@ -4181,40 +3653,7 @@ impl V2TicketType {
         matches!(self, V2TicketType::Unknown(_))
     }
 }
-impl ::std::fmt::Display for V2TicketType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for V2TicketType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for V2TicketType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for V2TicketType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for V2TicketType {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(V2TicketType);
 /// A seat and whether it can be booked.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct V2ValidatedSeat {

@@ -92,6 +92,7 @@ mod request;
 mod retry;
 mod scalars;
 mod spec;
+mod wire_enum;
 
 pub use client::{AuthState, Client, ClientBuilder, NoKey, WithKey};
 pub use de::null_as_default;
@@ -103,6 +104,8 @@ pub use scalars::{
     EpochMillis, EpochSeconds, Id, LocalTime, money_serde, money_serde_nested, money_serde_opt,
 };
 pub use spec::{ApiSpec, EnvironmentSpec, OffsetKind, PageSpec, VersionSpec};
+pub use wire_enum::deserialize_wire_value;
+pub(crate) use wire_enum::wire_enum;
 
 pub use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 pub use futures_core::Stream;

@@ -49,40 +49,7 @@ impl Match {
         matches!(self, Match::Unknown(_))
     }
 }
-impl ::std::fmt::Display for Match {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for Match {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for Match {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Match {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for Match {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(Match);
 /// A model named `Self`, which cannot be a raw identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Self_ {

@@ -36,40 +36,7 @@ impl Cabin {
         matches!(self, Cabin::Unknown(_))
     }
 }
-impl ::std::fmt::Display for Cabin {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for Cabin {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from_wire(value))
-    }
-}
-impl ::serde::Serialize for Cabin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Cabin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from_wire(&value))
-    }
-}
-impl crate::runtime::ToParam for Cabin {
-    fn to_param(&self) -> ::std::string::String {
-        ::std::string::ToString::to_string(self.as_str())
-    }
-}
+crate::runtime::wire_enum!(Cabin);
 /// A trip.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Trip {
