@@ -5,13 +5,18 @@
 //! `generated-client` builds and tests, so that drift in either is caught.
 //! `cargo xtask codegen --check` writes nothing and fails when a committed client is
 //! stale; `--spec PATH --out DIR` generates one other description into another crate.
+//! `cargo xtask bench` measures the generator, the generated code and the runtime and
+//! prints one table (see `bench.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod bench;
+
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+       cargo xtask bench [--smoke]
 
 Without --spec and --out, regenerates every committed client:
   spec/headout.yaml                             -> generated-client/src/generated/
@@ -19,7 +24,10 @@ Without --spec and --out, regenerates every committed client:
 
   --check       write nothing; fail if any generated file is missing, different or stale
   --spec PATH   generate only this API description (default: spec/headout.yaml)
-  --out DIR     the client crate to write it into, under src/generated/ (default: generated-client)";
+  --out DIR     the client crate to write it into, under src/generated/ (default: generated-client)
+
+bench measures the generator, the generated code, the runtime against a hand-written
+baseline, and paging memory, and prints one table; --smoke uses tiny sizes.";
 
 /// The committed clients, as (description, folder of the generated module) relative to
 /// the workspace root. The second is a made-up API that shares no fact with Headout: its
@@ -55,6 +63,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => parse_options(&args[1..]).and_then(|options| codegen(&options)),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
