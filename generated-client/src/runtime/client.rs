@@ -515,7 +515,28 @@ impl<A: AuthState> Client<A> {
 
     /// Decodes a JSON answer, reporting the path of the first value that does not
     /// fit `T`.
+    ///
+    /// Tracking the path costs an allocation per field, so the body is first decoded
+    /// without it; only a body that fails is decoded again, with tracking, to say
+    /// where.
     pub(super) fn decode_json<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        answer: &Answer,
+    ) -> Result<T, Error> {
+        match serde_json::from_slice(&answer.body) {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self
+                .decode_json_tracked::<T>(operation, answer)
+                .err()
+                // The tracked decoding fails on the same input; should it ever not,
+                // the untracked error still says what is wrong.
+                .unwrap_or_else(|| self.decode_error(operation, answer, String::new(), error))),
+        }
+    }
+
+    /// The slow decoding of a JSON answer, with path tracking, for precise errors.
+    fn decode_json_tracked<T: DeserializeOwned>(
         &self,
         operation: &'static str,
         answer: &Answer,

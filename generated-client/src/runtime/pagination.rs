@@ -10,14 +10,17 @@
 //! and otherwise no limit at all, leaving the page size to the server. Servers that
 //! return fewer items than asked are fine: the stream follows their next offset.
 
-use std::collections::HashSet;
+use std::collections::VecDeque;
 use std::fmt;
+use std::marker::PhantomData;
 
 use futures_core::Stream;
 use futures_util::StreamExt;
 use futures_util::stream;
 use reqwest::Url;
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
+};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
@@ -199,7 +202,7 @@ impl<A: AuthState> Client<A> {
             page,
             limit,
             next: Next::Fetch(start),
-            seen: HashSet::new(),
+            guard: LoopGuard::default(),
             first: true,
             fetched: 0,
         };
@@ -207,13 +210,6 @@ impl<A: AuthState> Client<A> {
             let offset = match std::mem::replace(&mut state.next, Next::Done) {
                 Next::Done => return None,
                 Next::Fetch(offset) => offset,
-            };
-            let seen_key = match (&offset, state.page.offset_kind) {
-                (Some(offset), _) => offset.clone(),
-                (None, OffsetKind::Index) => Offset::Index(0),
-                // The start of a cursor listing has no cursor; no cursor the server
-                // hands out can be confused with it.
-                (None, OffsetKind::Cursor) => Offset::Cursor(String::new()),
             };
             if let Some(max) = state.client.max_pages()
                 && state.fetched >= max
@@ -228,13 +224,17 @@ impl<A: AuthState> Client<A> {
                 };
                 return Some((Err(error), state));
             }
-            if !state.seen.insert(seen_key) {
+            let visited = match (&offset, state.page.offset_kind) {
+                (Some(offset), _) => state.guard.visit(offset),
+                (None, OffsetKind::Index) => state.guard.visit(&Offset::Index(0)),
+                // The start of a cursor listing has no cursor; no cursor the server
+                // hands out can be confused with it.
+                (None, OffsetKind::Cursor) => Ok(()),
+            };
+            if let Err(message) = visited {
                 let error = Error::Pagination {
                     operation: state.request.operation,
-                    message: format!(
-                        "the server sent the offset `{}` again; following it would loop forever",
-                        offset.map(|o| o.to_string()).unwrap_or_default()
-                    ),
+                    message,
                 };
                 return Some((Err(error), state));
             }
@@ -276,7 +276,48 @@ impl<A: AuthState> Client<A> {
 
     /// Decodes the answer of a paginated call: the items array under
     /// `items_field`, and the optional metadata fields around it.
+    ///
+    /// The body is decoded in one pass straight into the items; only when that fails
+    /// is it decoded again, slowly, to say exactly where and why.
     fn decode_page<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        spec: &PageSpec,
+        answer: &Answer,
+    ) -> Result<Page<T>, Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&answer.body);
+        let fast = PageSeed::<T> {
+            spec,
+            marker: PhantomData,
+        }
+        .deserialize(&mut deserializer)
+        .and_then(|raw| deserializer.end().map(|()| raw));
+        match fast {
+            Ok(RawPage {
+                items: Some(items),
+                total,
+                next_offset,
+                next_url,
+                prev_url,
+            }) => self.finish_page(
+                operation,
+                spec,
+                answer,
+                items.unwrap_or_default(),
+                [
+                    total.as_ref(),
+                    next_offset.as_ref(),
+                    next_url.as_ref(),
+                    prev_url.as_ref(),
+                ],
+            ),
+            _ => self.decode_page_tracked(operation, spec, answer),
+        }
+    }
+
+    /// The slow decoding of a page, through a JSON value and with path tracking, for
+    /// precise errors.
+    fn decode_page_tracked<T: DeserializeOwned>(
         &self,
         operation: &'static str,
         spec: &PageSpec,
@@ -329,16 +370,44 @@ impl<A: AuthState> Client<A> {
                 ));
             }
         };
-        let total = match spec.total_field.map(|f| (f, root.get(f))) {
-            None | Some((_, None | Some(Value::Null))) => None,
-            Some((field, Some(value))) => Some(read_count(value).ok_or_else(|| {
+        let field = |name: Option<&str>| name.and_then(|name| root.get(name));
+        self.finish_page(
+            operation,
+            spec,
+            answer,
+            items,
+            [
+                field(spec.total_field),
+                field(Some(spec.next_offset_field)),
+                field(spec.next_url_field),
+                field(spec.prev_url_field),
+            ],
+        )
+    }
+
+    /// Reads the metadata of a page whose items are decoded: `[total, next offset,
+    /// next URL, previous URL]`, each as found in the body (absent or `null` alike).
+    fn finish_page<T>(
+        &self,
+        operation: &'static str,
+        spec: &PageSpec,
+        answer: &Answer,
+        items: Vec<T>,
+        [total, next_offset, next_url, prev_url]: [Option<&Value>; 4],
+    ) -> Result<Page<T>, Error> {
+        let fail = |path: &str, message: String| {
+            self.decode_error(operation, answer, path.to_owned(), message)
+        };
+        let total = match (spec.total_field, total) {
+            (None, _) | (_, None | Some(Value::Null)) => None,
+            (Some(field), Some(value)) => Some(read_count(value).ok_or_else(|| {
                 fail(
                     field,
                     format!("expected a non-negative integer, found {value}"),
                 )
             })?),
         };
-        let next_offset = match root.get(spec.next_offset_field) {
+        let next_offset = match next_offset {
             None | Some(Value::Null) => None,
             Some(value) => read_offset(value, spec.offset_kind).ok_or_else(|| {
                 fail(
@@ -349,7 +418,7 @@ impl<A: AuthState> Client<A> {
         };
         // Neighbouring URLs are informational (streams follow the offset), so a
         // malformed one is dropped rather than failing a page whose items are fine.
-        let link = |field: Option<&str>| match field.and_then(|f| root.get(f)) {
+        let link = |value: Option<&Value>| match value {
             Some(Value::String(text)) if !text.is_empty() => answer.url.join(text).ok(),
             _ => None,
         };
@@ -357,9 +426,182 @@ impl<A: AuthState> Client<A> {
             items,
             total,
             next_offset,
-            next_url: link(spec.next_url_field),
-            prev_url: link(spec.prev_url_field),
+            next_url: link(next_url),
+            prev_url: link(prev_url),
         })
+    }
+}
+
+/// A page as read in one pass: the items (the outer `None` when the items field is
+/// missing, the inner one when it is `null`) and the raw metadata values.
+struct RawPage<T> {
+    items: Option<Option<Vec<T>>>,
+    total: Option<Value>,
+    next_offset: Option<Value>,
+    next_url: Option<Value>,
+    prev_url: Option<Value>,
+}
+
+/// Reads a page body into a [`RawPage`], skipping every field the [`PageSpec`] does
+/// not name without building it.
+struct PageSeed<'s, T> {
+    spec: &'s PageSpec,
+    marker: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<'_, T> {
+    type Value = RawPage<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawPage<T>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
+    type Value = RawPage<T>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "a JSON object holding the page under `{}`",
+            self.spec.items_field
+        )
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<RawPage<T>, M::Error> {
+        let mut page = RawPage {
+            items: None,
+            total: None,
+            next_offset: None,
+            next_url: None,
+            prev_url: None,
+        };
+        while let Some(field) = map.next_key_seed(FieldSeed(self.spec))? {
+            match field {
+                PageField::Items => page.items = Some(map.next_value()?),
+                PageField::Total => page.total = Some(map.next_value()?),
+                PageField::NextOffset => page.next_offset = Some(map.next_value()?),
+                PageField::NextUrl => page.next_url = Some(map.next_value()?),
+                PageField::PrevUrl => page.prev_url = Some(map.next_value()?),
+                PageField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(page)
+    }
+}
+
+/// Which field of a page a key names.
+enum PageField {
+    Items,
+    Total,
+    NextOffset,
+    NextUrl,
+    PrevUrl,
+    Other,
+}
+
+/// Reads a key of a page body as a [`PageField`], without allocating it.
+struct FieldSeed<'s>(&'s PageSpec);
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = PageField;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<PageField, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for FieldSeed<'_> {
+    type Value = PageField;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<PageField, E> {
+        let spec = self.0;
+        Ok(if key == spec.items_field {
+            PageField::Items
+        } else if spec.total_field == Some(key) {
+            PageField::Total
+        } else if key == spec.next_offset_field {
+            PageField::NextOffset
+        } else if spec.next_url_field == Some(key) {
+            PageField::NextUrl
+        } else if spec.prev_url_field == Some(key) {
+            PageField::PrevUrl
+        } else {
+            PageField::Other
+        })
+    }
+}
+
+/// How many of the latest cursors [`LoopGuard`] remembers, to catch a short cycle at
+/// its first repeat.
+const RECENT_CURSORS: usize = 16;
+
+/// Detects a listing that would loop, in memory that does not grow with the listing.
+///
+/// Index offsets must grow: a server that sends an index it has already passed would
+/// make the stream repeat items, so that is refused at once. Cursors are opaque and
+/// need not be ordered, so they are compared with the latest [`RECENT_CURSORS`] ones,
+/// which catches short cycles at their first repeat, and with one cursor saved at
+/// doubling intervals (Brent's cycle detection), which catches a cycle of any length
+/// within about twice its length.
+#[derive(Default)]
+struct LoopGuard {
+    /// The last index offset requested.
+    last_index: Option<u64>,
+    /// The latest cursors requested, oldest first.
+    recent: VecDeque<String>,
+    /// Brent's saved cursor, the steps since it was saved, and the step count at
+    /// which the next one is saved.
+    saved: Option<String>,
+    steps: u64,
+    power: u64,
+}
+
+impl LoopGuard {
+    /// Records that `offset` is about to be requested, or says why it must not be.
+    fn visit(&mut self, offset: &Offset) -> Result<(), String> {
+        match offset {
+            Offset::Index(index) => {
+                match self.last_index {
+                    Some(last) if *index == last => {
+                        return Err(format!(
+                            "the server sent the offset `{index}` again; following it would loop forever"
+                        ));
+                    }
+                    Some(last) if *index < last => {
+                        return Err(format!(
+                            "the server sent the offset `{index}` after `{last}`; going back would repeat items and could loop forever"
+                        ));
+                    }
+                    _ => {}
+                }
+                self.last_index = Some(*index);
+            }
+            Offset::Cursor(cursor) => {
+                if self.recent.contains(cursor) || self.saved.as_ref() == Some(cursor) {
+                    return Err(format!(
+                        "the server sent the offset `{cursor}` again; following it would loop forever"
+                    ));
+                }
+                if self.recent.len() == RECENT_CURSORS {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(cursor.clone());
+                self.steps += 1;
+                if self.steps >= self.power {
+                    self.saved = Some(cursor.clone());
+                    self.power = (self.power * 2).max(1);
+                    self.steps = 0;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -370,8 +612,8 @@ struct PagesState<A: AuthState> {
     page: &'static PageSpec,
     limit: Option<u32>,
     next: Next,
-    /// Every offset requested so far, to detect a server that loops.
-    seen: HashSet<Offset>,
+    /// Detects a server that would make the stream loop.
+    guard: LoopGuard,
     first: bool,
     /// Pages yielded so far, checked against the client's `max_pages`.
     fetched: u32,

@@ -50,7 +50,7 @@ impl Catalogue {
         let route = request.path.trim_start_matches("/api/open/v2");
         match route {
             "/widgets" | "/widgets-str" | "/capped" | "/loop" | "/overshoot" | "/absolute"
-            | "/holes" => {
+            | "/holes" | "/backwards" => {
                 let offset = number("offset", 0);
                 let mut limit = number("limit", 20);
                 if route == "/capped" {
@@ -58,6 +58,10 @@ impl Catalogue {
                 }
                 let (mut items, mut next) = self.slice(offset, limit);
                 if route == "/loop" {
+                    next = Some(20);
+                }
+                // Goes back from 40 to 20: not the offset just sent, but one passed.
+                if route == "/backwards" && offset >= 40 {
                     next = Some(20);
                 }
                 if route == "/overshoot" {
@@ -122,6 +126,18 @@ impl Catalogue {
                 Reply::json(
                     200,
                     json!({"data": items, "nextCursor": next.map(|n| format!("pos-{n}-x"))}),
+                )
+            }
+            "/cursor-cycle" => {
+                // One widget per page and a cycle of 40 cursors, `c-0` … `c-39` → `c-0`:
+                // longer than any window of recent cursors a client might keep.
+                let at: u64 = request
+                    .param("cursor")
+                    .map_or(0, |c| c.trim_start_matches("c-").parse().unwrap());
+                let (items, _) = self.slice(at, 1);
+                Reply::json(
+                    200,
+                    json!({"data": items, "nextCursor": format!("c-{}", (at + 1) % 40)}),
                 )
             }
             "/empty" => Reply::json(200, json!({"widgets": [], "count": 0, "nextFrom": null})),
@@ -256,6 +272,48 @@ async fn repeated_offset_is_a_pagination_error() {
         other => panic!("expected Error::Pagination, got {other:?}"),
     }
     assert_eq!(server.calls(), 2);
+}
+
+#[tokio::test]
+async fn an_index_offset_going_back_is_a_pagination_error() {
+    let server = fake().await;
+    let results: Vec<Result<Page<Widget>, Error>> = client(&server)
+        .pages(list("/backwards"), &WIDGETS, Some(20), None)
+        .collect()
+        .await;
+    // Pages at 0, 20 and 40 (whose next offset is 20 again), then the error.
+    assert_eq!(results.len(), 4);
+    match &results[3] {
+        Err(Error::Pagination { message, .. }) => {
+            assert!(message.contains("`20` after `40`"), "{message}");
+        }
+        other => panic!("expected Error::Pagination, got {other:?}"),
+    }
+    assert_eq!(server.calls(), 3);
+}
+
+#[tokio::test]
+async fn a_long_cycle_of_cursors_is_caught() {
+    let server = fake().await;
+    let results: Vec<Result<Page<Widget>, Error>> = client(&server)
+        .pages(list("/cursor-cycle"), &CURSORED, Some(1), None)
+        .collect()
+        .await;
+    let (last, pages) = results.split_last().expect("at least one result");
+    assert!(pages.iter().all(Result::is_ok));
+    match last {
+        Err(Error::Pagination { message, .. }) => {
+            assert!(message.contains("again"), "{message}");
+        }
+        other => panic!("expected Error::Pagination, got {other:?}"),
+    }
+    // The cycle is 40 pages long; it is seen going round at least once, and caught
+    // within about twice its length more, whatever the window of recent cursors.
+    assert!(
+        (40..=40 + 2 * 64).contains(&server.calls()),
+        "{} calls",
+        server.calls()
+    );
 }
 
 #[tokio::test]
