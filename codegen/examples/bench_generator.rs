@@ -4,18 +4,19 @@
 //! Run by `cargo xtask bench` (release build); by hand:
 //!
 //! ```sh
-//! cargo run --release -p codegen --example bench_generator [-- --smoke]
+//! cargo run --release -p codegen --example bench_generator [-- --smoke | --real-only]
 //! ```
 //!
 //! It prints one `key<TAB>value` line per figure, for xtask to read: times in
-//! nanoseconds, sizes in bytes. `--smoke` uses tiny sizes and two repetitions; the
-//! `#[test]` at the end runs that under `cargo test` (this example is declared with
-//! `test = true` in `codegen/Cargo.toml`), with no assertion on time.
+//! nanoseconds, sizes in bytes. `--real-only` measures the real description alone, which
+//! is quicker when iterating on the generator's speed. `--smoke` uses tiny sizes and two
+//! repetitions; the `#[test]` at the end runs that under `cargo test` (this example is
+//! declared with `test = true` in `codegen/Cargo.toml`), with no assertion on time.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The synthetic sizes, in operations, with how many timed runs each gets: the small
@@ -31,21 +32,32 @@ const REAL_RUNS: usize = 50;
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// Bytes currently allocated.
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
+/// Whether allocations are counted. Memory is measured on the untimed run only: the
+/// generator formats on several threads, and two counters shared by every allocation of
+/// every thread make their cache line bounce between cores, which slowed the timed runs
+/// by about a third.
+static COUNTING: AtomicBool = AtomicBool::new(true);
+/// Bytes currently allocated, as far as counted. Signed, because memory allocated while
+/// counting was off may be freed while it is on.
+static CURRENT: AtomicIsize = AtomicIsize::new(0);
 /// The most bytes allocated at once since the last [`reset_peak`].
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
 
 /// The system allocator, counting bytes.
 struct Counting;
 
 fn grew(bytes: usize) {
-    let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(now, Ordering::Relaxed);
+    if COUNTING.load(Ordering::Relaxed) {
+        let bytes = bytes as isize;
+        let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        PEAK.fetch_max(now, Ordering::Relaxed);
+    }
 }
 
 fn shrank(bytes: usize) {
-    CURRENT.fetch_sub(bytes, Ordering::Relaxed);
+    if COUNTING.load(Ordering::Relaxed) {
+        CURRENT.fetch_sub(bytes as isize, Ordering::Relaxed);
+    }
 }
 
 // `GlobalAlloc` is an unsafe trait, so implementing it needs `unsafe`, which the
@@ -90,15 +102,15 @@ unsafe impl GlobalAlloc for Counting {
 
 /// Starts a new peak measurement and returns the bytes allocated now, which the peak is
 /// measured above.
-fn reset_peak() -> usize {
+fn reset_peak() -> isize {
     let now = CURRENT.load(Ordering::Relaxed);
     PEAK.store(now, Ordering::Relaxed);
     now
 }
 
 /// The most bytes allocated at once since `reset_peak` returned `base`, above `base`.
-fn peak_since(base: usize) -> usize {
-    PEAK.load(Ordering::Relaxed).saturating_sub(base)
+fn peak_since(base: isize) -> usize {
+    usize::try_from(PEAK.load(Ordering::Relaxed) - base).unwrap_or(0)
 }
 
 /// What one description costs.
@@ -119,8 +131,8 @@ struct Measure {
     generated_bytes: usize,
 }
 
-/// Loads `text` and generates its client `runs` times (after one untimed run, which
-/// also measures memory).
+/// Loads `text` and generates its client `runs` times, after one untimed run which
+/// measures memory (allocations are not counted in the timed runs).
 fn measure(file: &Path, text: Option<&str>, runs: usize) -> Result<Measure, String> {
     let once = || -> Result<(Duration, Duration, Vec<codegen::GeneratedFile>, usize, usize), String> {
         let started = Instant::now();
@@ -154,13 +166,17 @@ fn measure(file: &Path, text: Option<&str>, runs: usize) -> Result<Measure, Stri
     let mut loads = Vec::with_capacity(runs);
     let mut generates = Vec::with_capacity(runs);
     let mut totals = Vec::with_capacity(runs);
-    for _ in 0..runs {
+    COUNTING.store(false, Ordering::Relaxed);
+    let timed = (0..runs).try_for_each(|_| {
         let (load, generate, files, _, _) = once()?;
         std::hint::black_box(files);
         loads.push(load);
         generates.push(generate);
         totals.push(load + generate);
-    }
+        Ok::<_, String>(())
+    });
+    COUNTING.store(true, Ordering::Relaxed);
+    timed?;
     Ok(Measure {
         operations,
         models,
@@ -396,8 +412,9 @@ models:
     y
 }
 
-/// Runs the benchmark and returns its `key<TAB>value` lines.
-fn run(smoke: bool) -> Result<String, String> {
+/// Runs the benchmark and returns its `key<TAB>value` lines; `real_only` skips the
+/// synthetic descriptions.
+fn run(smoke: bool, real_only: bool) -> Result<String, String> {
     let mut out = String::new();
     let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/headout.yaml");
     let m = measure(&real, None, if smoke { 2 } else { REAL_RUNS })?;
@@ -406,7 +423,12 @@ fn run(smoke: bool) -> Result<String, String> {
         .map_err(|e| format!("cannot read {}: {e}", real.display()))?;
     let _ = writeln!(out, "real.description_bytes\t{}", text.len());
     let _ = writeln!(out, "real.description_lines\t{}", text.lines().count());
-    for &(operations, runs) in if smoke { SMOKE_SIZES } else { SIZES } {
+    let sizes = match (smoke, real_only) {
+        (_, true) => &[][..],
+        (true, false) => SMOKE_SIZES,
+        (false, false) => SIZES,
+    };
+    for &(operations, runs) in sizes {
         let text = synthetic(operations);
         let file = PathBuf::from(format!("synthetic-{operations}.yaml"));
         let m = measure(&file, Some(&text), runs)?;
@@ -443,7 +465,8 @@ fn print_measure(out: &mut String, key: &str, m: &Measure) {
 
 fn main() {
     let smoke = std::env::args().skip(1).any(|a| a == "--smoke");
-    match run(smoke) {
+    let real_only = std::env::args().skip(1).any(|a| a == "--real-only");
+    match run(smoke, real_only) {
         Ok(lines) => print!("{lines}"),
         Err(message) => {
             eprintln!("bench_generator: {message}");
@@ -473,7 +496,7 @@ mod tests {
     /// The smoke run prints every figure xtask reads; times are not checked.
     #[test]
     fn smoke_run_prints_every_figure() {
-        let out = run(true).unwrap_or_else(|message| panic!("{message}"));
+        let out = run(true, false).unwrap_or_else(|message| panic!("{message}"));
         for key in [
             "real.operations",
             "real.total_ns",

@@ -363,20 +363,30 @@ fn check_collisions<'a>(
     case: fn(&str) -> String,
 ) {
     let wire = matches!(what, "field" | "parameter" | "enum value");
-    // In file order, so that the error is on the second name a reader meets.
-    let mut names: Vec<(&str, YamlPath)> = names.into_iter().collect();
-    names.sort_by_key(|(_, path)| (cx.map.position(path).is_none(), cx.map.position(path)));
-    let mut seen: BTreeMap<String, (String, YamlPath)> = BTreeMap::new();
-    for (name, path) in names {
-        let well_formed = match what {
+    let mut names: Vec<(&str, YamlPath, String)> = names
+        .into_iter()
+        .filter(|(name, _)| match what {
             "model" => types::is_model_name(name),
             _ if wire => true,
             _ => is_plain_name(name),
-        };
-        if !well_formed {
-            continue;
-        }
-        let cased = case(name);
+        })
+        .map(|(name, path)| (name, path, case(name)))
+        .collect();
+    // Most descriptions have no collision, and finding the file order below costs a
+    // source map lookup per name: look for one first.
+    let mut cased: Vec<&str> = names.iter().map(|(_, _, cased)| cased.as_str()).collect();
+    cased.sort_unstable();
+    if cased.windows(2).all(|pair| pair[0] != pair[1]) {
+        return;
+    }
+    // In file order, so that the error is on the second name a reader meets. Each
+    // position is looked up once, not once per comparison (the sort is stable).
+    names.sort_by_cached_key(|(_, path, _)| {
+        let position = cx.map.position(path);
+        (position.is_none(), position)
+    });
+    let mut seen: BTreeMap<String, (String, YamlPath)> = BTreeMap::new();
+    for (name, path, cased) in names {
         if let Some((first, _)) = seen.get(&cased) {
             let help = if wire {
                 format!(
@@ -441,8 +451,9 @@ fn check_doc(cx: &mut Cx, path: &YamlPath, doc: &str) {
 /// have been reported, which the caller checks.
 fn check(cx: &mut Cx, text: &str) -> Option<Spec> {
     let root = YamlPath::root();
-    cx.map = SourceMap::build(text);
-    let node = match yaml::parse(text, &cx.map) {
+    let (map, node) = yaml::parse(text);
+    cx.map = map;
+    let node = match node {
         Ok(node) => node,
         Err(errors) => {
             for error in errors {
@@ -1359,7 +1370,10 @@ fn check_operations(
         }
     }
     // In file order, so that the error is on the second description a reader meets.
-    endpoints.sort_by_key(|(path, _, _)| (cx.map.position(path).is_none(), cx.map.position(path)));
+    endpoints.sort_by_cached_key(|(path, _, _)| {
+        let position = cx.map.position(path);
+        (position.is_none(), position)
+    });
     let mut seen: BTreeMap<(Method, String), YamlPath> = BTreeMap::new();
     for (path, shape, written) in endpoints {
         match seen.get(&shape) {

@@ -32,16 +32,52 @@ pub struct SyntaxError {
     pub help: String,
 }
 
-/// Parses a whole document. `<<` merge keys are applied so maintainers can share
-/// blocks with anchors. `map` is the document's source map; it locates the problems
-/// that `serde_yaml` reports without a path, and finds every duplicate key rather than
-/// the first one only.
-pub fn parse(text: &str, map: &SourceMap) -> Result<Node, Vec<SyntaxError>> {
-    let mut node: Node =
-        serde_yaml::from_str(text).map_err(|error| explain_parse_error(text, map, &error))?;
-    node.apply_merge()
-        .map_err(|error| explain_parse_error(text, map, &error))?;
+/// The document size, in bytes, from which [`parse`] builds the source map on a second
+/// thread: below it, starting the thread costs about as much as it saves.
+const CONCURRENT_FROM: usize = 16 * 1024;
+
+/// Parses a whole document and builds its [`SourceMap`]. `<<` merge keys are applied so
+/// maintainers can share blocks with anchors. The source map locates the problems that
+/// `serde_yaml` reports without a path, and finds every duplicate key rather than the
+/// first one only.
+///
+/// The two parses read the same text and share nothing, so for a large document they run
+/// at the same time, one on a scoped thread; the results are the same either way.
+pub fn parse(text: &str) -> (SourceMap, Result<Node, Vec<SyntaxError>>) {
+    let (map, node) = if text.len() >= CONCURRENT_FROM && parallel() {
+        std::thread::scope(|scope| {
+            // A thread that cannot be started is no reason to fail: build it here.
+            let helper = std::thread::Builder::new()
+                .name("spec-source-map".into())
+                .spawn_scoped(scope, || SourceMap::build(text));
+            let node = parse_node(text);
+            let map = match helper {
+                Ok(helper) => helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => SourceMap::build(text),
+            };
+            (map, node)
+        })
+    } else {
+        (SourceMap::build(text), parse_node(text))
+    };
+    let node = node.map_err(|error| explain_parse_error(text, &map, &error));
+    (map, node)
+}
+
+/// The document as `serde_yaml` reads it, merge keys applied.
+fn parse_node(text: &str) -> Result<Node, serde_yaml::Error> {
+    let mut node: Node = serde_yaml::from_str(text)?;
+    node.apply_merge()?;
     Ok(node)
+}
+
+/// Whether this machine runs more than one thread at a time, asked once: the answer can
+/// cost a few system calls (cgroup limits), and does not change while the process runs.
+fn parallel() -> bool {
+    static PARALLEL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PARALLEL.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
 }
 
 /// Turns a `serde_yaml` parse error into located problems with advice.
@@ -315,14 +351,15 @@ pub fn is_mapping(node: &Node) -> bool {
 }
 
 /// What the source says about one node.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Entry {
     /// Where the node's key starts (for mapping entries) or the node itself starts.
     position: Position,
     /// Where the node itself starts.
     value_position: Position,
-    /// The text of an unquoted scalar, as written; `None` for anything else.
-    plain: Option<String>,
+    /// The text of an unquoted scalar, as written, as a range of [`SourceMap::plain`];
+    /// `None` for anything else.
+    plain: Option<(usize, usize)>,
 }
 
 /// A key written a second time in one mapping.
@@ -338,10 +375,36 @@ struct Duplicate {
     first: Position,
 }
 
+/// One path of the document: its entry, once the node at that path has been read, and
+/// the paths one segment below it.
+///
+/// The map is a tree rather than a table from whole paths, because building a path per
+/// node (a copy of every segment above it) and hashing it cost more than parsing the
+/// document. A path that occurs twice (a key written twice) is one tree node whose
+/// entry is the last occurrence's, as a table would have it.
+#[derive(Debug, Default)]
+struct PathNode {
+    /// The tree node one segment up (the root's is itself).
+    parent: usize,
+    entry: Option<Entry>,
+    keys: HashMap<String, usize>,
+    items: Vec<usize>,
+    /// The mapping (by its number in document order) in which this path's key was last
+    /// written, and where the first key of that mapping with this name is: how a key
+    /// written twice in one mapping is recognised.
+    seen: Option<(usize, Position)>,
+}
+
 /// Positions of every node of a document, by path.
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    entries: HashMap<YamlPath, Entry>,
+    /// The tree of paths; the root path, when the document has one, is the first.
+    nodes: Vec<PathNode>,
+    /// The text of every unquoted scalar, one after another, so that recording one
+    /// allocates nothing.
+    plain: String,
+    /// Mappings started so far, to number them.
+    mappings: usize,
     duplicates: Vec<Duplicate>,
     /// Where a second document starts, if there is one.
     second_document: Option<Position>,
@@ -371,15 +434,16 @@ impl SourceMap {
                     map.value(&mut stack, here, false, None);
                 }
                 Event::SequenceStart(..) => {
-                    let path = map.value(&mut stack, here, false, None);
-                    stack.push(Frame::Seq { path, next: 0 });
+                    let node = map.value(&mut stack, here, false, None);
+                    stack.push(Frame::Seq { node, next: 0 });
                 }
                 Event::MappingStart(..) => {
-                    let path = map.value(&mut stack, here, false, None);
+                    let node = map.value(&mut stack, here, false, None);
+                    map.mappings += 1;
                     stack.push(Frame::Map {
-                        path,
+                        node,
+                        number: map.mappings,
                         key: None,
-                        seen: HashMap::new(),
                     });
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
@@ -387,7 +451,9 @@ impl SourceMap {
                 }
                 // Only the first document is indexed; `parse` rejects any other, and
                 // the start of the second one locates that error.
-                Event::DocumentStart(_) if map.entries.contains_key(&YamlPath::root()) => {
+                Event::DocumentStart(_)
+                    if map.nodes.first().is_some_and(|root| root.entry.is_some()) =>
+                {
                     map.second_document = Some(here);
                     break;
                 }
@@ -398,122 +464,179 @@ impl SourceMap {
     }
 
     /// Records a node that starts at `here` in the innermost container, and returns
-    /// its path. In a mapping, a scalar in key position becomes the pending key.
+    /// its path's tree node. In a mapping, a scalar in key position becomes the pending
+    /// key.
     fn value(
         &mut self,
         stack: &mut [Frame],
         here: Position,
         plain: bool,
         text: Option<&str>,
-    ) -> YamlPath {
-        let plain = if plain {
-            text.map(str::to_string)
-        } else {
-            None
-        };
-        match stack.last_mut() {
+    ) -> usize {
+        let (node, key_position) = match stack.last_mut() {
             None => {
-                let path = YamlPath::root();
-                self.entries.insert(
-                    path.clone(),
-                    Entry {
-                        position: here,
-                        value_position: here,
-                        plain,
-                    },
-                );
-                path
+                if self.nodes.is_empty() {
+                    self.nodes.push(PathNode::default());
+                }
+                (0, here)
             }
-            Some(Frame::Seq { path, next }) => {
-                let path = path.index(*next);
+            Some(Frame::Seq { node, next }) => {
+                let child = self.index_child(*node, *next);
                 *next += 1;
-                self.entries.insert(
-                    path.clone(),
-                    Entry {
-                        position: here,
-                        value_position: here,
-                        plain,
-                    },
-                );
-                path
+                (child, here)
             }
-            Some(Frame::Map { path, key, seen }) => match key.take() {
+            Some(Frame::Map { node, number, key }) => match key.take() {
                 None => {
                     // A key. Keys that are collections have no path of their own;
                     // their contents are indexed under a placeholder.
-                    let name = text.unwrap_or("?").to_string();
+                    let name = text.unwrap_or("?");
+                    let child = self.key_child(*node, name);
                     if text.is_some() {
-                        match seen.get(&name) {
-                            Some(first) => self.duplicates.push(Duplicate {
-                                path: path.key(name.clone()),
-                                key: name.clone(),
-                                position: here,
-                                first: *first,
-                            }),
-                            None => {
-                                seen.insert(name.clone(), here);
+                        match self.nodes[child].seen {
+                            Some((mapping, first)) if mapping == *number => {
+                                let path = self.path_of(*node).key(name);
+                                self.duplicates.push(Duplicate {
+                                    path,
+                                    key: name.to_string(),
+                                    position: here,
+                                    first,
+                                });
                             }
+                            _ => self.nodes[child].seen = Some((*number, here)),
                         }
                     }
-                    *key = Some((name, here));
-                    path.key("?")
+                    *key = Some((child, here));
+                    return child;
                 }
-                Some((name, key_position)) => {
-                    let path = path.key(name);
-                    self.entries.insert(
-                        path.clone(),
-                        Entry {
-                            position: key_position,
-                            value_position: here,
-                            plain,
-                        },
-                    );
-                    path
-                }
+                Some((child, key_position)) => (child, key_position),
             },
+        };
+        let plain = match text {
+            Some(text) if plain => {
+                let start = self.plain.len();
+                self.plain.push_str(text);
+                Some((start, self.plain.len()))
+            }
+            _ => None,
+        };
+        self.nodes[node].entry = Some(Entry {
+            position: key_position,
+            value_position: here,
+            plain,
+        });
+        node
+    }
+
+    /// The tree node of `parent`'s path followed by the key `name`, made if new.
+    fn key_child(&mut self, parent: usize, name: &str) -> usize {
+        if let Some(&child) = self.nodes[parent].keys.get(name) {
+            return child;
         }
+        let child = self.nodes.len();
+        self.nodes.push(PathNode {
+            parent,
+            ..PathNode::default()
+        });
+        self.nodes[parent].keys.insert(name.to_string(), child);
+        child
+    }
+
+    /// The tree node of `parent`'s path followed by the index `index`, made if new.
+    /// Items are read in order, so `index` is at most the number already known.
+    fn index_child(&mut self, parent: usize, index: usize) -> usize {
+        if let Some(&child) = self.nodes[parent].items.get(index) {
+            return child;
+        }
+        let child = self.nodes.len();
+        self.nodes.push(PathNode {
+            parent,
+            ..PathNode::default()
+        });
+        self.nodes[parent].items.push(child);
+        child
+    }
+
+    /// The tree nodes along `path`, from the root, as far as the map knows it.
+    fn walk<'a>(&'a self, path: &'a YamlPath) -> impl Iterator<Item = &'a PathNode> + 'a {
+        let mut node = self.nodes.first();
+        let mut segments = path.0.iter();
+        std::iter::from_fn(move || {
+            let here = node?;
+            node = segments.next().and_then(|segment| {
+                let child = match segment {
+                    Segment::Key(key) => here.keys.get(key.as_str()),
+                    Segment::Index(index) => here.items.get(*index),
+                };
+                child.map(|&child| &self.nodes[child])
+            });
+            Some(here)
+        })
     }
 
     /// The position of `path`, or of its nearest located ancestor.
     pub fn position(&self, path: &YamlPath) -> Option<Position> {
-        let mut path = path.clone();
-        loop {
-            if let Some(entry) = self.entries.get(&path) {
-                return Some(entry.position);
-            }
-            if path.0.is_empty() {
-                return None;
-            }
-            path = path.parent();
-        }
+        self.walk(path)
+            .filter_map(|node| node.entry)
+            .last()
+            .map(|entry| entry.position)
     }
 
     /// The text of the unquoted scalar at `path`, as written (`false`, `10`, `~`).
     pub fn plain_text(&self, path: &YamlPath) -> Option<&str> {
-        self.entries.get(path).and_then(|e| e.plain.as_deref())
+        let mut nodes = 0;
+        let last = self.walk(path).inspect(|_| nodes += 1).last()?;
+        if nodes != path.0.len() + 1 {
+            return None;
+        }
+        let (start, end) = last.entry?.plain?;
+        Some(&self.plain[start..end])
     }
 
     /// The deepest node that starts exactly at `position`.
     fn path_at(&self, position: Position) -> Option<YamlPath> {
-        self.entries
+        self.nodes
             .iter()
-            .filter(|(_, entry)| entry.value_position == position)
-            .map(|(path, _)| path)
+            .enumerate()
+            .filter(|(_, node)| node.entry.is_some_and(|e| e.value_position == position))
+            .map(|(index, _)| self.path_of(index))
             .max_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.cmp(b)))
-            .cloned()
+    }
+
+    /// The path of a tree node, found by walking up from it. Only problems need it, so
+    /// the tree does not store segments twice: each level searches its parent's keys.
+    fn path_of(&self, node: usize) -> YamlPath {
+        let mut segments = Vec::new();
+        let mut child = node;
+        while child != 0 {
+            let parent = &self.nodes[self.nodes[child].parent];
+            let segment = match parent.items.iter().position(|&c| c == child) {
+                Some(index) => Segment::Index(index),
+                None => Segment::Key(
+                    parent
+                        .keys
+                        .iter()
+                        .find_map(|(name, &c)| (c == child).then(|| name.clone()))
+                        .unwrap_or_default(),
+                ),
+            };
+            segments.push(segment);
+            child = self.nodes[child].parent;
+        }
+        segments.reverse();
+        YamlPath(segments)
     }
 }
 
-/// An open container while walking the event stream.
+/// An open container while walking the event stream, with its path's tree node.
 enum Frame {
     Seq {
-        path: YamlPath,
+        node: usize,
         next: usize,
     },
-    /// A mapping, its pending key, and the keys seen so far with where they are.
+    /// A mapping, its number in document order, and its pending key with where it is.
     Map {
-        path: YamlPath,
-        key: Option<(String, Position)>,
-        seen: HashMap<String, Position>,
+        node: usize,
+        number: usize,
+        key: Option<(usize, Position)>,
     },
 }

@@ -1,7 +1,9 @@
 //! Token helpers shared by the emitters: identifiers, docs and type paths.
 
+use std::cell::Cell;
+
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use crate::ir::RustType;
 
@@ -10,6 +12,29 @@ pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// Tokens that `quote!` moves into its output rather than copies.
+///
+/// Interpolating a `TokenStream` (`#tokens`) copies every token of it, one allocation per
+/// identifier and literal, and the original is then dropped; emitters that nest paid
+/// that at every level. A `Splice` hands its tokens over instead, so it can be
+/// interpolated once only: a second time adds nothing.
+pub struct Splice(Cell<Option<TokenStream>>);
+
+impl Splice {
+    /// Wraps `tokens` to be moved into the next `quote!` that interpolates them.
+    pub fn new(tokens: TokenStream) -> Self {
+        Splice(Cell::new(Some(tokens)))
+    }
+}
+
+impl ToTokens for Splice {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        if let Some(tokens) = self.0.take() {
+            out.extend(tokens);
+        }
     }
 }
 
@@ -55,11 +80,11 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::Id => quote! { crate::runtime::Id },
         RustType::Json => quote! { ::serde_json::Value },
         RustType::List(inner) => {
-            let inner = rust_type(inner);
+            let inner = Splice::new(rust_type(inner));
             quote! { ::std::vec::Vec<#inner> }
         }
         RustType::Map(inner) => {
-            let inner = rust_type(inner);
+            let inner = Splice::new(rust_type(inner));
             quote! { ::std::collections::BTreeMap<::std::string::String, #inner> }
         }
         RustType::Model(name, _) => {

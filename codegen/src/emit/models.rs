@@ -4,20 +4,30 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{deprecated, doc, ident, rust_type};
+use super::Piece;
+use super::common::{Splice, deprecated, doc, ident, rust_type};
 use crate::ir::{FieldIr, Ir, ModelIr, ModelKindIr, RustType, VariantIr};
 
 /// The file's path inside the client crate.
 pub const PATH: &str = "src/generated/models.rs";
 
-/// The file's tokens.
-pub fn emit(ir: &Ir) -> TokenStream {
-    let models = ir.models.iter().map(model);
-    quote! {
-        #![doc = " The request and response types of the API."]
-        #![allow(deprecated)]
-        #(#models)*
-    }
+/// The file's pieces: its inner attributes, then one piece per model.
+pub fn pieces(ir: &Ir) -> Vec<Piece<'_>> {
+    let head = Piece::new(1, || {
+        quote! {
+            #![doc = " The request and response types of the API."]
+            #![allow(deprecated)]
+        }
+    });
+    let models = ir.models.iter().map(|m| {
+        // A field or a variant costs about one unit (see `Piece::weight`).
+        let weight = match &m.kind {
+            ModelKindIr::Object(fields) => 1 + fields.len(),
+            ModelKindIr::Enum { variants, .. } => 2 + variants.len(),
+        };
+        Piece::new(weight, move || model(m))
+    });
+    std::iter::once(head).chain(models).collect()
 }
 
 fn model(model: &ModelIr) -> TokenStream {
@@ -29,9 +39,9 @@ fn model(model: &ModelIr) -> TokenStream {
 
 fn object(model: &ModelIr, fields: &[FieldIr]) -> TokenStream {
     let name = ident(&model.name);
-    let docs = doc(&model.doc);
+    let docs = Splice::new(doc(&model.doc));
     let deprecated = deprecated(model.deprecated);
-    let fields = fields.iter().map(field);
+    let fields = fields.iter().map(|f| Splice::new(field(f)));
     quote! {
         #docs
         #deprecated
@@ -95,6 +105,7 @@ fn field(field: &FieldIr) -> TokenStream {
     } else {
         (inner, quote! { #[serde(rename = #wire)] })
     };
+    let ty = Splice::new(ty);
     quote! {
         #docs
         #deprecated
@@ -127,7 +138,7 @@ fn enumeration(model: &ModelIr, variants: &[VariantIr], unknown: &str) -> TokenS
             .unwrap_or_else(|| format!("`{}`", v.wire_value));
         let docs = doc(&text);
         let deprecated = deprecated(v.deprecated);
-        quote! { #docs #deprecated #id, }
+        Splice::new(quote! { #docs #deprecated #id, })
     });
     let unknown_doc = doc(
         "A value this version of the client does not know. The server may add values at any \

@@ -4,8 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::Piece;
 use super::common::{
-    argument_converts, argument_type, deprecated, doc, doc_with, ident, rust_type,
+    Splice, argument_converts, argument_type, deprecated, doc, doc_with, ident, rust_type,
 };
 use crate::ir::{
     Ir, KeyUse, Location, OperationIr, PageIr, ParamIr, PathPart, ResourceIr, ResponseIr, RustType,
@@ -20,8 +21,26 @@ pub fn path(version: &VersionIr) -> String {
     )
 }
 
-/// The file's tokens.
-pub fn emit(ir: &Ir, version: &VersionIr) -> TokenStream {
+/// The file's pieces: the version's namespace (with the file's inner attributes), then
+/// one piece per resource.
+pub fn pieces<'a>(ir: &'a Ir, version: &'a VersionIr) -> Vec<Piece<'a>> {
+    // In units of about a model field (see `Piece::weight`): a resource accessor, with
+    // its doc example, costs about five; an operation (method, builder, request and
+    // send functions) about twenty-five, and three more per parameter.
+    let head = Piece::new(5 + 5 * version.resources.len(), move || head(ir, version));
+    let resources = version.resources.iter().map(|r| {
+        let weight = r
+            .operations
+            .iter()
+            .map(|o| 25 + 3 * o.params.len())
+            .sum::<usize>();
+        Piece::new(2 + weight, move || resource(r))
+    });
+    std::iter::once(head).chain(resources).collect()
+}
+
+/// The file's inner attributes and the version's namespace.
+fn head(ir: &Ir, version: &VersionIr) -> TokenStream {
     let module_doc = format!(
         " Operations of version `{}` (`{}`).",
         version.wire_name, version.prefix
@@ -80,7 +99,6 @@ pub fn emit(ir: &Ir, version: &VersionIr) -> TokenStream {
             }
         }
     });
-    let resources = version.resources.iter().map(resource);
     quote! {
         #![doc = #module_doc]
         #![allow(deprecated)]
@@ -101,8 +119,6 @@ pub fn emit(ir: &Ir, version: &VersionIr) -> TokenStream {
         impl<'a, A: crate::runtime::AuthState> #ty<'a, A> {
             #(#resource_accessors)*
         }
-
-        #(#resources)*
     }
 }
 
@@ -208,7 +224,9 @@ fn resource(resource: &ResourceIr) -> TokenStream {
     let open_impl = if open.is_empty() {
         TokenStream::new()
     } else {
-        let methods = open.iter().map(|o| operation_method(o, quote! { A }));
+        let methods = open
+            .iter()
+            .map(|o| Splice::new(operation_method(o, quote! { A })));
         quote! {
             impl<'a, A: crate::runtime::AuthState> #rty<'a, A> {
                 #(#methods)*
@@ -220,14 +238,15 @@ fn resource(resource: &ResourceIr) -> TokenStream {
     } else {
         let methods = keyed
             .iter()
-            .map(|o| operation_method(o, quote! { crate::runtime::WithKey }));
+            .map(|o| Splice::new(operation_method(o, quote! { crate::runtime::WithKey })));
         quote! {
             impl<'a> #rty<'a, crate::runtime::WithKey> {
                 #(#methods)*
             }
         }
     };
-    let builders = resource.operations.iter().map(builder);
+    let (open_impl, keyed_impl) = (Splice::new(open_impl), Splice::new(keyed_impl));
+    let builders = resource.operations.iter().map(|o| Splice::new(builder(o)));
     quote! {
         #docs
         #[derive(Debug, Clone, Copy)]
@@ -290,7 +309,7 @@ fn operation_method(op: &OperationIr, auth: TokenStream) -> TokenStream {
         TokenStream::new()
     };
     let arg_names: Vec<_> = required.iter().map(|p| ident(&p.field)).collect();
-    let arg_types = required.iter().map(|p| argument_type(&p.ty));
+    let arg_types = required.iter().map(|p| Splice::new(argument_type(&p.ty)));
     let inits = op.params.iter().map(|p| {
         let field = ident(&p.field);
         if !p.required {
@@ -350,7 +369,7 @@ fn builder(op: &OperationIr) -> TokenStream {
     };
     let fields = op.params.iter().map(|p| {
         let field = ident(&p.field);
-        let ty = rust_type(&p.ty);
+        let ty = Splice::new(rust_type(&p.ty));
         if p.required {
             quote! { #field: #ty, }
         } else {
@@ -370,7 +389,11 @@ fn builder(op: &OperationIr) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let setters = op.params.iter().filter(|p| !p.required).map(setter);
+    let setters = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| Splice::new(setter(p)));
     let page_static = match &op.response {
         ResponseIr::Paginated { page, .. } => {
             let name = page_static_name(op);
@@ -380,8 +403,9 @@ fn builder(op: &OperationIr) -> TokenStream {
         }
         _ => TokenStream::new(),
     };
-    let request = request_fn(op);
-    let send = send_fns(op);
+    let request = Splice::new(request_fn(op));
+    let send = Splice::new(send_fns(op));
+    let page_static = Splice::new(page_static);
     quote! {
         #docs
         #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -493,7 +517,7 @@ fn request_fn(op: &OperationIr) -> TokenStream {
                 (_, false) => quote! { request.query_opt(#wire, self.#field.as_ref()); },
             }
         });
-    let params: Vec<TokenStream> = params.collect();
+    let params: Vec<Splice> = params.map(Splice::new).collect();
     let new_request = quote! { crate::runtime::Request::new(#wire_id, crate::runtime::Method::#method, #version, #path, #key) };
     if params.is_empty() && op.body.is_none() {
         return quote! {
