@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::header::{
     ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, USER_AGENT,
 };
@@ -466,7 +467,8 @@ impl<A: AuthState> fmt::Debug for Client<A> {
 pub(super) struct Answer {
     pub(super) status: StatusCode,
     pub(super) url: Url,
-    pub(super) body: Vec<u8>,
+    /// The body as reqwest handed it over, not copied.
+    pub(super) body: Bytes,
 }
 
 impl<A: AuthState> Client<A> {
@@ -669,15 +671,20 @@ impl<A: AuthState> Client<A> {
         request: &Request,
         accept: &'static str,
     ) -> Result<Answer, Error> {
-        let url = self.url_for(request)?;
-        let headers = self.headers_for(request, accept)?;
+        // The first attempt takes the URL and headers built here; a retry, which is
+        // rare, builds them again rather than every request paying for copies.
+        let mut prepared = Some((self.url_for(request)?, self.headers_for(request, accept)?));
         let policy = &self.inner.retry;
         let may_retry = policy.allows(&request.method);
         let started = Instant::now();
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let (error, retry_after) = match self.attempt(request, &url, &headers).await {
+            let (url, headers) = match prepared.take() {
+                Some(prepared) => prepared,
+                None => (self.url_for(request)?, self.headers_for(request, accept)?),
+            };
+            let (error, retry_after) = match self.attempt(request, url, headers).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
@@ -695,15 +702,15 @@ impl<A: AuthState> Client<A> {
     async fn attempt(
         &self,
         request: &Request,
-        url: &Url,
-        headers: &HeaderMap,
+        url: Url,
+        headers: HeaderMap,
     ) -> Result<Answer, (Error, Option<Duration>)> {
         let operation = request.operation;
         let mut builder = self
             .inner
             .http
-            .request(request.method.clone(), url.clone())
-            .headers(headers.clone());
+            .request(request.method.clone(), url)
+            .headers(headers);
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
@@ -735,7 +742,7 @@ impl<A: AuthState> Client<A> {
             return Ok(Answer {
                 status,
                 url: final_url,
-                body: body.into(),
+                body,
             });
         }
         let body = self.scrub(&String::from_utf8_lossy(&body));
