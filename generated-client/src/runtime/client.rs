@@ -706,16 +706,18 @@ impl<A: AuthState> Client<A> {
         headers: HeaderMap,
     ) -> Result<Answer, (Error, Option<Duration>)> {
         let operation = request.operation;
-        let mut builder = self
+        // The request is put together directly rather than through reqwest's builder,
+        // so the header map built for it is moved in instead of merged entry by entry
+        // into a second one.
+        let mut http_request = reqwest::Request::new(request.method.clone(), url);
+        *http_request.headers_mut() = headers;
+        if let Some(body) = &request.body {
+            *http_request.body_mut() = Some(body.clone().into());
+        }
+        let response = self
             .inner
             .http
-            .request(request.method.clone(), url)
-            .headers(headers);
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        let response = builder
-            .send()
+            .execute(http_request)
             .await
             .map_err(|e| (Error::transport(operation, e), None))?;
         let status = response.status();
