@@ -259,7 +259,7 @@ impl<A: AuthState> ClientBuilder<A> {
         let policy = redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() > MAX_REDIRECTS {
                 attempt.error("too many redirects")
-            } else if attempt.url().origin() == origin {
+            } else if stays_within(&origin, attempt.url()) {
                 attempt.follow()
             } else {
                 attempt.stop()
@@ -778,5 +778,35 @@ fn json_path(path: &str) -> String {
         String::new()
     } else {
         path.to_owned()
+    }
+}
+
+/// Whether a redirect to `target` stays within `origin`: the same scheme, host and port.
+/// Only such redirects are followed, because the key travels in a plain header that
+/// reqwest would carry to any host, and over plain HTTP.
+fn stays_within(origin: &url::Origin, target: &Url) -> bool {
+    target.origin() == *origin
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    /// The loopback tests cannot serve HTTPS, so the step down from `https` to `http`
+    /// on the same host is checked here, on the rule itself.
+    #[test]
+    fn redirects_stay_within_the_origin() {
+        let origin = url("https://api.example.com/v2/").origin();
+        assert!(stays_within(&origin, &url("https://api.example.com/v2/next")));
+        assert!(stays_within(&origin, &url("https://api.example.com:443/other")));
+        // Down to plain HTTP on the same host: the key would travel in clear text.
+        assert!(!stays_within(&origin, &url("http://api.example.com/v2/next")));
+        assert!(!stays_within(&origin, &url("https://evil.example.com/v2/next")));
+        assert!(!stays_within(&origin, &url("https://api.example.com:8443/v2/next")));
+        assert!(!stays_within(&origin, &url("https://example.com/v2/next")));
     }
 }
