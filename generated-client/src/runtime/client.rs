@@ -801,12 +801,27 @@ mod tests {
     #[test]
     fn redirects_stay_within_the_origin() {
         let origin = url("https://api.example.com/v2/").origin();
-        assert!(stays_within(&origin, &url("https://api.example.com/v2/next")));
-        assert!(stays_within(&origin, &url("https://api.example.com:443/other")));
+        assert!(stays_within(
+            &origin,
+            &url("https://api.example.com/v2/next")
+        ));
+        assert!(stays_within(
+            &origin,
+            &url("https://api.example.com:443/other")
+        ));
         // Down to plain HTTP on the same host: the key would travel in clear text.
-        assert!(!stays_within(&origin, &url("http://api.example.com/v2/next")));
-        assert!(!stays_within(&origin, &url("https://evil.example.com/v2/next")));
-        assert!(!stays_within(&origin, &url("https://api.example.com:8443/v2/next")));
+        assert!(!stays_within(
+            &origin,
+            &url("http://api.example.com/v2/next")
+        ));
+        assert!(!stays_within(
+            &origin,
+            &url("https://evil.example.com/v2/next")
+        ));
+        assert!(!stays_within(
+            &origin,
+            &url("https://api.example.com:8443/v2/next")
+        ));
         assert!(!stays_within(&origin, &url("https://example.com/v2/next")));
     }
 }
