@@ -347,7 +347,7 @@ impl Clients {
                     .list(CITY)
                     .limit(limit)
                     .items();
-                let mut items = std::pin::pin!(items);
+                let mut items = items;
                 while let Some(item) = items.next().await {
                     retained.at_item(count);
                     std::hint::black_box(item?);

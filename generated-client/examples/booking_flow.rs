@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::pin::pin;
 use std::process::ExitCode;
 
 use futures_util::StreamExt;
@@ -49,11 +48,10 @@ async fn run(product_id: &str) -> Result<(), String> {
     let from = NaiveDate::from_ymd_opt(2027, 1, 1)
         .and_then(|date| date.and_hms_opt(0, 0, 0))
         .ok_or("bad start date")?;
-    let mut slots = pin!(
-        v2.inventory()
-            .list_by_tour(currency.clone(), from, variant.id.clone())
-            .items()
-    );
+    let mut slots = v2
+        .inventory()
+        .list_by_tour(currency.clone(), from, variant.id.clone())
+        .items();
     let slot = match slots.next().await {
         Some(slot) => slot.map_err(describe)?,
         None => return Err(format!("variant {} has no slots", variant.id)),

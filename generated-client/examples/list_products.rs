@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::pin::pin;
 use std::process::ExitCode;
 
 use futures_util::StreamExt;
@@ -21,7 +20,7 @@ async fn run(city: &str) -> Result<(), String> {
     let client = common::client_from_env()?;
     // The stream fetches one page at a time, only as items are asked for; `take` stops
     // it after 50 without fetching the rest of a large city.
-    let mut products = pin!(client.v2().products().list(city).items().take(50));
+    let mut products = client.v2().products().list(city).items().take(50);
     let mut count = 0;
     while let Some(product) = products.next().await {
         let product = product.map_err(|error| error.to_string())?;

@@ -668,11 +668,13 @@ fn send_fns(op: &OperationIr) -> TokenStream {
                 }
             };
             let stream_request = request.clone();
+            // The streams are `Unpin` (the runtime boxes them), so callers can call
+            // `.next().await` on them without pinning first.
             let pages_ty = stream_ret(quote! {
-                impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<#item>, crate::runtime::Error>> + ::std::marker::Send + 'static
+                impl ::futures_core::Stream<Item = ::std::result::Result<crate::runtime::Page<#item>, crate::runtime::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static
             });
             let items_ty = stream_ret(quote! {
-                impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::runtime::Error>> + ::std::marker::Send + 'static
+                impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::runtime::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static
             });
             let pages_call =
                 wrap(quote! { self.client.pages(request, &#page_static, self.limit, self.offset) });

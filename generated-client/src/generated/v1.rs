@@ -333,7 +333,7 @@ impl<'a, A: crate::runtime::AuthState> BookingList<'a, A> {
             crate::runtime::Page<crate::generated::models::V1Booking>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKING_LIST_PAGE, self.limit, self.offset)
     }
@@ -345,7 +345,7 @@ impl<'a, A: crate::runtime::AuthState> BookingList<'a, A> {
             crate::generated::models::V1Booking,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &BOOKING_LIST_PAGE, self.limit, self.offset)
     }
@@ -473,7 +473,7 @@ impl<'a, A: crate::runtime::AuthState> CategoryListByCity<'a, A> {
             crate::runtime::Page<crate::generated::models::V1Category>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &CATEGORY_LIST_BY_CITY_PAGE, self.limit, self.offset)
     }
@@ -485,7 +485,7 @@ impl<'a, A: crate::runtime::AuthState> CategoryListByCity<'a, A> {
             crate::generated::models::V1Category,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &CATEGORY_LIST_BY_CITY_PAGE, self.limit, self.offset)
     }
@@ -568,7 +568,7 @@ impl<'a, A: crate::runtime::AuthState> CityList<'a, A> {
             crate::runtime::Page<crate::generated::models::V1City>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &CITY_LIST_PAGE, self.limit, self.offset)
     }
@@ -580,7 +580,7 @@ impl<'a, A: crate::runtime::AuthState> CityList<'a, A> {
             crate::generated::models::V1City,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &CITY_LIST_PAGE, self.limit, self.offset)
     }
@@ -708,7 +708,7 @@ impl<'a, A: crate::runtime::AuthState> InventoryListByVariant<'a, A> {
             crate::runtime::Page<crate::generated::models::V1Inventory>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client
             .pages(request, &INVENTORY_LIST_BY_VARIANT_PAGE, self.limit, self.offset)
@@ -721,7 +721,7 @@ impl<'a, A: crate::runtime::AuthState> InventoryListByVariant<'a, A> {
             crate::generated::models::V1Inventory,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client
             .items(request, &INVENTORY_LIST_BY_VARIANT_PAGE, self.limit, self.offset)
@@ -937,7 +937,7 @@ impl<'a, A: crate::runtime::AuthState> ProductListByCategory<'a, A> {
             crate::runtime::Page<crate::generated::models::V1ProductListing>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client
             .pages(request, &PRODUCT_LIST_BY_CATEGORY_PAGE, self.limit, self.offset)
@@ -950,7 +950,7 @@ impl<'a, A: crate::runtime::AuthState> ProductListByCategory<'a, A> {
             crate::generated::models::V1ProductListing,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client
             .items(request, &PRODUCT_LIST_BY_CATEGORY_PAGE, self.limit, self.offset)
@@ -1043,7 +1043,7 @@ impl<'a, A: crate::runtime::AuthState> ProductListByCity<'a, A> {
             crate::runtime::Page<crate::generated::models::V1ProductListing>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &PRODUCT_LIST_BY_CITY_PAGE, self.limit, self.offset)
     }
@@ -1055,7 +1055,7 @@ impl<'a, A: crate::runtime::AuthState> ProductListByCity<'a, A> {
             crate::generated::models::V1ProductListing,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &PRODUCT_LIST_BY_CITY_PAGE, self.limit, self.offset)
     }

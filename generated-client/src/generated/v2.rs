@@ -600,7 +600,7 @@ impl<'a, A: crate::runtime::AuthState> BookingsList<'a, A> {
             crate::runtime::Page<crate::generated::models::V2Booking>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKINGS_LIST_PAGE, self.limit, self.offset)
     }
@@ -612,7 +612,7 @@ impl<'a, A: crate::runtime::AuthState> BookingsList<'a, A> {
             crate::generated::models::V2Booking,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &BOOKINGS_LIST_PAGE, self.limit, self.offset)
     }
@@ -798,7 +798,7 @@ impl<'a, A: crate::runtime::AuthState> CitiesList<'a, A> {
             crate::runtime::Page<crate::generated::models::V2City>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &CITIES_LIST_PAGE, self.limit, self.offset)
     }
@@ -810,7 +810,7 @@ impl<'a, A: crate::runtime::AuthState> CitiesList<'a, A> {
             crate::generated::models::V2City,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &CITIES_LIST_PAGE, self.limit, self.offset)
     }
@@ -918,7 +918,7 @@ impl<'a, A: crate::runtime::AuthState> CollectionsList<'a, A> {
             crate::runtime::Page<crate::generated::models::V2Collection>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &COLLECTIONS_LIST_PAGE, self.limit, self.offset)
     }
@@ -930,7 +930,7 @@ impl<'a, A: crate::runtime::AuthState> CollectionsList<'a, A> {
             crate::generated::models::V2Collection,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &COLLECTIONS_LIST_PAGE, self.limit, self.offset)
     }
@@ -1114,7 +1114,7 @@ impl<'a, A: crate::runtime::AuthState> InventoryListByTour<'a, A> {
             crate::runtime::Page<crate::generated::models::V2Inventory>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &INVENTORY_LIST_BY_TOUR_PAGE, self.limit, self.offset)
     }
@@ -1126,7 +1126,7 @@ impl<'a, A: crate::runtime::AuthState> InventoryListByTour<'a, A> {
             crate::generated::models::V2Inventory,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &INVENTORY_LIST_BY_TOUR_PAGE, self.limit, self.offset)
     }
@@ -1413,7 +1413,7 @@ impl<'a, A: crate::runtime::AuthState> ProductsList<'a, A> {
             crate::runtime::Page<crate::generated::models::V2Product>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &PRODUCTS_LIST_PAGE, self.limit, self.offset)
     }
@@ -1425,7 +1425,7 @@ impl<'a, A: crate::runtime::AuthState> ProductsList<'a, A> {
             crate::generated::models::V2Product,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &PRODUCTS_LIST_PAGE, self.limit, self.offset)
     }

@@ -195,7 +195,7 @@ impl<A: AuthState> Client<A> {
         page: &'static PageSpec,
         limit: Option<u32>,
         start: Option<Offset>,
-    ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Page<T>, Error>> + Send + Unpin + 'static {
         let state = PagesState {
             client: self.clone(),
             request,
@@ -206,7 +206,9 @@ impl<A: AuthState> Client<A> {
             first: true,
             fetched: 0,
         };
-        stream::unfold(state, |mut state| async move {
+        // Boxed so that the stream is `Unpin`: callers can poll it with `.next()`
+        // without pinning it first. One allocation per listing, not per page.
+        Box::pin(stream::unfold(state, |mut state| async move {
             let offset = match std::mem::replace(&mut state.next, Next::Done) {
                 Next::Done => return None,
                 Next::Fetch(offset) => offset,
@@ -255,7 +257,7 @@ impl<A: AuthState> Client<A> {
                     Some((Ok(page), state))
                 }
             }
-        })
+        }))
     }
 
     /// Streams the items of a listing from `start`, page after page, with the same
@@ -266,7 +268,7 @@ impl<A: AuthState> Client<A> {
         page: &'static PageSpec,
         limit: Option<u32>,
         start: Option<Offset>,
-    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'static {
         self.pages(request, page, limit, start)
             .flat_map(|result| match result {
                 Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()),

@@ -103,7 +103,7 @@ impl<'a, A: crate::runtime::AuthState> ThingsList<'a, A> {
             crate::runtime::Page<::std::string::String>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &THINGS_LIST_PAGE, self.limit, self.offset)
     }
@@ -112,7 +112,7 @@ impl<'a, A: crate::runtime::AuthState> ThingsList<'a, A> {
         self,
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<::std::string::String, crate::runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &THINGS_LIST_PAGE, self.limit, self.offset)
     }

@@ -110,7 +110,7 @@ impl<'a, A: crate::runtime::AuthState> SendList<'a, A> {
                 crate::runtime::Page<crate::generated::models::Send>,
                 crate::runtime::Error,
             >,
-        > + ::std::marker::Send + 'static,
+        > + ::std::marker::Send + ::std::marker::Unpin + 'static,
         crate::runtime::Error,
     > {
         let request = self.request()?;
@@ -127,7 +127,7 @@ impl<'a, A: crate::runtime::AuthState> SendList<'a, A> {
                 crate::generated::models::Send,
                 crate::runtime::Error,
             >,
-        > + ::std::marker::Send + 'static,
+        > + ::std::marker::Send + ::std::marker::Unpin + 'static,
         crate::runtime::Error,
     > {
         let request = self.request()?;

@@ -664,7 +664,7 @@ impl<'a, A: crate::runtime::AuthState> SendList<'a, A> {
             crate::runtime::Page<crate::generated::models::Send>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &SEND_LIST_PAGE, self.limit, self.offset)
     }
@@ -676,7 +676,7 @@ impl<'a, A: crate::runtime::AuthState> SendList<'a, A> {
             crate::generated::models::Send,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &SEND_LIST_PAGE, self.limit, self.offset)
     }

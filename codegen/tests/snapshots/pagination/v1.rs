@@ -183,7 +183,7 @@ impl<'a, A: crate::runtime::AuthState> BooksFeed<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_FEED_PAGE, self.limit, self.offset)
     }
@@ -195,7 +195,7 @@ impl<'a, A: crate::runtime::AuthState> BooksFeed<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_FEED_PAGE, self.limit, self.offset)
     }
@@ -263,7 +263,7 @@ impl<'a, A: crate::runtime::AuthState> BooksFeedSmall<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_FEED_SMALL_PAGE, self.limit, self.offset)
     }
@@ -275,7 +275,7 @@ impl<'a, A: crate::runtime::AuthState> BooksFeedSmall<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_FEED_SMALL_PAGE, self.limit, self.offset)
     }
@@ -341,7 +341,7 @@ impl<'a, A: crate::runtime::AuthState> BooksList<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_LIST_PAGE, self.limit, self.offset)
     }
@@ -353,7 +353,7 @@ impl<'a, A: crate::runtime::AuthState> BooksList<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_LIST_PAGE, self.limit, self.offset)
     }
@@ -439,7 +439,7 @@ impl<'a, A: crate::runtime::AuthState> BooksListByAuthor<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_LIST_BY_AUTHOR_PAGE, self.limit, self.offset)
     }
@@ -451,7 +451,7 @@ impl<'a, A: crate::runtime::AuthState> BooksListByAuthor<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_LIST_BY_AUTHOR_PAGE, self.limit, self.offset)
     }
@@ -523,7 +523,7 @@ impl<'a, A: crate::runtime::AuthState> BooksSearch<'a, A> {
                 crate::runtime::Page<crate::generated::models::Book>,
                 crate::runtime::Error,
             >,
-        > + ::std::marker::Send + 'static,
+        > + ::std::marker::Send + ::std::marker::Unpin + 'static,
         crate::runtime::Error,
     > {
         let request = self.request()?;
@@ -540,7 +540,7 @@ impl<'a, A: crate::runtime::AuthState> BooksSearch<'a, A> {
                 crate::generated::models::Book,
                 crate::runtime::Error,
             >,
-        > + ::std::marker::Send + 'static,
+        > + ::std::marker::Send + ::std::marker::Unpin + 'static,
         crate::runtime::Error,
     > {
         let request = self.request()?;
@@ -627,7 +627,7 @@ impl<'a, A: crate::runtime::AuthState> TagsList<'a, A> {
             crate::runtime::Page<::std::string::String>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &TAGS_LIST_PAGE, self.limit, self.offset)
     }
@@ -636,7 +636,7 @@ impl<'a, A: crate::runtime::AuthState> TagsList<'a, A> {
         self,
     ) -> impl ::futures_core::Stream<
         Item = ::std::result::Result<::std::string::String, crate::runtime::Error>,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &TAGS_LIST_PAGE, self.limit, self.offset)
     }

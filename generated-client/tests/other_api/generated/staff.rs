@@ -103,7 +103,7 @@ impl<'a, A: crate::runtime::AuthState> MembersList<'a, A> {
             crate::runtime::Page<crate::generated::models::Member>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &MEMBERS_LIST_PAGE, self.limit, self.offset)
     }
@@ -115,7 +115,7 @@ impl<'a, A: crate::runtime::AuthState> MembersList<'a, A> {
             crate::generated::models::Member,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &MEMBERS_LIST_PAGE, self.limit, self.offset)
     }

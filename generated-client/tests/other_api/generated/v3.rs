@@ -193,7 +193,7 @@ impl<'a, A: crate::runtime::AuthState> BooksSearch<'a, A> {
             crate::runtime::Page<crate::generated::models::Book>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &BOOKS_SEARCH_PAGE, self.limit, self.offset)
     }
@@ -205,7 +205,7 @@ impl<'a, A: crate::runtime::AuthState> BooksSearch<'a, A> {
             crate::generated::models::Book,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &BOOKS_SEARCH_PAGE, self.limit, self.offset)
     }
@@ -398,7 +398,7 @@ impl<'a, A: crate::runtime::AuthState> LoansList<'a, A> {
             crate::runtime::Page<crate::generated::models::Loan>,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.pages(request, &LOANS_LIST_PAGE, self.limit, self.offset)
     }
@@ -410,7 +410,7 @@ impl<'a, A: crate::runtime::AuthState> LoansList<'a, A> {
             crate::generated::models::Loan,
             crate::runtime::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         let request = self.request();
         self.client.items(request, &LOANS_LIST_PAGE, self.limit, self.offset)
     }

@@ -1,7 +1,5 @@
 //! Lists the products of a city with the item stream and the page stream.
 
-use std::pin::pin;
-
 use futures_util::{StreamExt, TryStreamExt};
 use headout_client::models::{LanguageCode, V2Product};
 use headout_client::{Client, Environment, Error, Offset, WithKey};
@@ -26,14 +24,13 @@ async fn first_products(
 
 /// Walks the pages of a city from a saved offset, reading what each page says about the rest.
 async fn count_pages(client: &Client<WithKey>, city: &str) -> Result<usize, Error> {
-    let mut pages = pin!(
-        client
-            .v2()
-            .products()
-            .list(city)
-            .offset(Offset::Index(20))
-            .pages()
-    );
+    // The streams are `Unpin`: `.next()` works on them without pinning.
+    let mut pages = client
+        .v2()
+        .products()
+        .list(city)
+        .offset(Offset::Index(20))
+        .pages();
     let mut count = 0;
     while let Some(page) = pages.next().await {
         let page = page?;
