@@ -34,7 +34,7 @@ pub fn pieces<'a>(ir: &'a Ir, version: &'a VersionIr) -> Vec<Piece<'a>> {
             .iter()
             .map(|o| 25 + 3 * o.params.len())
             .sum::<usize>();
-        Piece::new(2 + weight, move || resource(r))
+        Piece::new(2 + weight, move || resource(version, r))
     });
     std::iter::once(head).chain(resources).collect()
 }
@@ -59,16 +59,13 @@ fn head(ir: &Ir, version: &VersionIr) -> TokenStream {
     let ty = ident(&version.type_name);
     let accessor = ident(&version.module);
     let docs = doc(&version.doc);
-    let (gate, auth) = if version.keyed {
-        (
-            quote! { impl crate::runtime::Client<crate::runtime::WithKey> },
-            quote! { crate::runtime::WithKey },
-        )
+    // A version whose every operation needs the key asks it of the client on its
+    // accessor; the runtime's `HasKey` turns a call on a keyless client into a compile
+    // error that says to add a key.
+    let key_bound = if version.keyed {
+        quote! { where A: crate::runtime::HasKey }
     } else {
-        (
-            quote! { impl<A: crate::runtime::AuthState> crate::runtime::Client<A> },
-            quote! { A },
-        )
+        TokenStream::new()
     };
     let any_keyed = version
         .resources
@@ -78,12 +75,12 @@ fn head(ir: &Ir, version: &VersionIr) -> TokenStream {
     let accessor_doc = if version.keyed {
         doc_with(
             &version.doc,
-            "Every operation of this version needs the key, so only a client built with `.key(…)` has this method.",
+            "Every operation of this version needs the key, so this method can only be called on a client built with `.key(…)`.",
         )
     } else if any_keyed {
         doc_with(
             &version.doc,
-            "Operations that need the key exist only on a client built with `.key(…)`.",
+            "Operations that need the key can only be called on a client built with `.key(…)`.",
         )
     } else {
         doc_with(&version.doc, "No operation of this version needs the key.")
@@ -103,9 +100,9 @@ fn head(ir: &Ir, version: &VersionIr) -> TokenStream {
         #![doc = #module_doc]
         #![allow(deprecated)]
 
-        #gate {
+        impl<A: crate::runtime::AuthState> crate::runtime::Client<A> {
             #accessor_doc
-            pub fn #accessor(&self) -> #ty<'_, #auth> {
+            pub fn #accessor(&self) -> #ty<'_, A> #key_bound {
                 #ty { client: self }
             }
         }
@@ -212,40 +209,17 @@ fn example_value(lib: &str, ty: &RustType) -> String {
     }
 }
 
-fn resource(resource: &ResourceIr) -> TokenStream {
+fn resource(version: &VersionIr, resource: &ResourceIr) -> TokenStream {
     let rty = ident(&resource.type_name);
     let docs = doc(&format!("The `{}` operations.", resource.wire_name));
-    let (keyed, open): (Vec<&OperationIr>, Vec<&OperationIr>) = resource
+    // Every operation goes into one impl block; those that need the key carry a
+    // `where A: HasKey` bound, so that calling one on a keyless client fails to compile
+    // with the runtime's message about the key. In a version whose accessor already
+    // asks for the key, a second bound would only repeat the same error.
+    let methods = resource
         .operations
         .iter()
-        .partition(|o| o.key_use == KeyUse::Required);
-    // A resource whose calls all need the key, or none does, gets one impl block, not
-    // an empty second one.
-    let open_impl = if open.is_empty() {
-        TokenStream::new()
-    } else {
-        let methods = open
-            .iter()
-            .map(|o| Splice::new(operation_method(o, quote! { A })));
-        quote! {
-            impl<'a, A: crate::runtime::AuthState> #rty<'a, A> {
-                #(#methods)*
-            }
-        }
-    };
-    let keyed_impl = if keyed.is_empty() {
-        TokenStream::new()
-    } else {
-        let methods = keyed
-            .iter()
-            .map(|o| Splice::new(operation_method(o, quote! { crate::runtime::WithKey })));
-        quote! {
-            impl<'a> #rty<'a, crate::runtime::WithKey> {
-                #(#methods)*
-            }
-        }
-    };
-    let (open_impl, keyed_impl) = (Splice::new(open_impl), Splice::new(keyed_impl));
+        .map(|o| Splice::new(operation_method(o, !version.keyed)));
     let builders = resource.operations.iter().map(|o| Splice::new(builder(o)));
     quote! {
         #docs
@@ -254,9 +228,9 @@ fn resource(resource: &ResourceIr) -> TokenStream {
             client: &'a crate::runtime::Client<A>,
         }
 
-        #open_impl
-
-        #keyed_impl
+        impl<'a, A: crate::runtime::AuthState> #rty<'a, A> {
+            #(#methods)*
+        }
 
         #(#builders)*
     }
@@ -270,9 +244,9 @@ fn key_note(op: &OperationIr) -> &'static str {
     }
 }
 
-/// The resource method that starts a request; `auth` is the client's key state in the
-/// impl block the method goes into.
-fn operation_method(op: &OperationIr, auth: TokenStream) -> TokenStream {
+/// The resource method that starts a request; it asks `HasKey` of the client when the
+/// operation needs the key and `bound_key` is set.
+fn operation_method(op: &OperationIr, bound_key: bool) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let mut text = format!(
@@ -333,11 +307,16 @@ fn operation_method(op: &OperationIr, auth: TokenStream) -> TokenStream {
         }
         _ => TokenStream::new(),
     };
+    let key_bound = if bound_key && op.key_use == KeyUse::Required {
+        quote! { where A: crate::runtime::HasKey }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #docs
         #deprecated
         #allow_many
-        pub fn #method(&self, #(#arg_names: #arg_types,)* #body_arg) -> #builder<'a, #auth> {
+        pub fn #method(&self, #(#arg_names: #arg_types,)* #body_arg) -> #builder<'a, A> #key_bound {
             #builder {
                 client: self.client,
                 #(#inits)*

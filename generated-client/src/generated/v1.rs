@@ -4,7 +4,7 @@
 impl<A: crate::runtime::AuthState> crate::runtime::Client<A> {
     /// The first generation. Catalogue and inventory calls are open (they work without a key), booking calls need the key; sending the key on every call is recommended. The old `/api/v1` prefix still answers, and some v1 `nextUrl` links point at it.
     ///
-    /// Operations that need the key exist only on a client built with `.key(…)`.
+    /// Operations that need the key can only be called on a client built with `.key(…)`.
     pub fn v1(&self) -> V1<'_, A> {
         V1 { client: self }
     }
@@ -117,7 +117,7 @@ impl<'a, A: crate::runtime::AuthState> V1<'a, A> {
 pub struct Booking<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a> Booking<'a, crate::runtime::WithKey> {
+impl<'a, A: crate::runtime::AuthState> Booking<'a, A> {
     /// Creates a booking in status `UNCAPTURED`. Nothing is confirmed until you capture it with `booking.update`.
     ///
     /// `POST /booking` — Needs the key.
@@ -127,7 +127,10 @@ impl<'a> Booking<'a, crate::runtime::WithKey> {
     pub fn create(
         &self,
         body: crate::generated::models::V1BookingRequest,
-    ) -> BookingCreate<'a, crate::runtime::WithKey> {
+    ) -> BookingCreate<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         BookingCreate {
             client: self.client,
             body,
@@ -143,7 +146,10 @@ impl<'a> Booking<'a, crate::runtime::WithKey> {
     pub fn create_legacy(
         &self,
         body: crate::generated::models::V1LegacyBookingRequest,
-    ) -> BookingCreateLegacy<'a, crate::runtime::WithKey> {
+    ) -> BookingCreateLegacy<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         BookingCreateLegacy {
             client: self.client,
             body,
@@ -158,7 +164,10 @@ impl<'a> Booking<'a, crate::runtime::WithKey> {
     pub fn get(
         &self,
         id: impl ::std::convert::Into<crate::runtime::Id>,
-    ) -> BookingGet<'a, crate::runtime::WithKey> {
+    ) -> BookingGet<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         BookingGet {
             client: self.client,
             id: id.into(),
@@ -167,7 +176,10 @@ impl<'a> Booking<'a, crate::runtime::WithKey> {
     /// Lists your bookings, one page at a time.
     ///
     /// `GET /booking` — Needs the key.
-    pub fn list(&self) -> BookingList<'a, crate::runtime::WithKey> {
+    pub fn list(&self) -> BookingList<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         BookingList {
             client: self.client,
             limit: ::std::option::Option::None,
@@ -185,7 +197,10 @@ impl<'a> Booking<'a, crate::runtime::WithKey> {
         &self,
         id: impl ::std::convert::Into<crate::runtime::Id>,
         body: crate::generated::models::BookingCaptureRequest,
-    ) -> BookingUpdate<'a, crate::runtime::WithKey> {
+    ) -> BookingUpdate<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         BookingUpdate {
             client: self.client,
             id: id.into(),

@@ -57,6 +57,21 @@ impl sealed::Sealed for WithKey {}
 impl AuthState for NoKey {}
 impl AuthState for WithKey {}
 
+/// The key state of a client that holds a key: implemented by [`WithKey`] only.
+///
+/// Generated operations that need the key, and versions whose every operation does,
+/// require it of the client (`where A: HasKey`). Calling one on a client built without
+/// `.key(…)` fails to compile with the message below instead of a bare "method not
+/// found".
+#[diagnostic::on_unimplemented(
+    message = "this operation needs an API key, but the client was built without one",
+    label = "called on a client without a key",
+    note = "build the client with `.key(…)` before `.build()` to call operations that need the key"
+)]
+pub trait HasKey: AuthState {}
+
+impl HasKey for WithKey {}
+
 /// An API key, kept out of every `Debug` and `Display` output.
 #[derive(Clone)]
 struct ApiKey {

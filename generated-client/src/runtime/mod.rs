@@ -94,7 +94,7 @@ mod scalars;
 mod spec;
 mod wire_enum;
 
-pub use client::{AuthState, Client, ClientBuilder, NoKey, WithKey};
+pub use client::{AuthState, Client, ClientBuilder, HasKey, NoKey, WithKey};
 pub use de::null_as_default;
 pub use error::Error;
 pub use pagination::{Offset, Page};

@@ -4,7 +4,7 @@
 impl<A: crate::runtime::AuthState> crate::runtime::Client<A> {
     /// The first version; some calls work without a key.
     ///
-    /// Operations that need the key exist only on a client built with `.key(…)`.
+    /// Operations that need the key can only be called on a client built with `.key(…)`.
     pub fn v1(&self) -> V1<'_, A> {
         V1 { client: self }
     }
@@ -86,8 +86,6 @@ impl<'a, A: crate::runtime::AuthState> Plants<'a, A> {
             plant_id: plant_id.into(),
         }
     }
-}
-impl<'a> Plants<'a, crate::runtime::WithKey> {
     /// Waters one plant.
     ///
     /// `POST /plants/{plantId}/water` — Needs the key.
@@ -97,7 +95,10 @@ impl<'a> Plants<'a, crate::runtime::WithKey> {
     pub fn water(
         &self,
         plant_id: impl ::std::convert::Into<crate::runtime::Id>,
-    ) -> PlantsWater<'a, crate::runtime::WithKey> {
+    ) -> PlantsWater<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         PlantsWater {
             client: self.client,
             plant_id: plant_id.into(),
@@ -188,17 +189,17 @@ impl<'a, A: crate::runtime::AuthState> PlantsWater<'a, A> {
 pub struct Seeds<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a> Seeds<'a, crate::runtime::WithKey> {
+impl<'a, A: crate::runtime::AuthState> Seeds<'a, A> {
     /// Orders seeds of a plant.
     ///
     /// `POST /seeds` — Needs the key.
     ///
     /// Arguments:
     /// - `body`: the request body.
-    pub fn order(
-        &self,
-        body: crate::generated::models::Plant,
-    ) -> SeedsOrder<'a, crate::runtime::WithKey> {
+    pub fn order(&self, body: crate::generated::models::Plant) -> SeedsOrder<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         SeedsOrder {
             client: self.client,
             body,

@@ -4,7 +4,7 @@
 impl<A: crate::runtime::AuthState> crate::runtime::Client<A> {
     /// A version named like the module `api` and the method `Client::api`.
     ///
-    /// Operations that need the key exist only on a client built with `.key(…)`.
+    /// Operations that need the key can only be called on a client built with `.key(…)`.
     pub fn api_version(&self) -> Api<'_, A> {
         Api { client: self }
     }
@@ -37,6 +37,24 @@ pub struct Things<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
 impl<'a, A: crate::runtime::AuthState> Things<'a, A> {
+    /// A keyed call of the version `api`.
+    ///
+    /// `DELETE /things/{id}` — Needs the key.
+    ///
+    /// Arguments:
+    /// - `id` (`id`): The thing.
+    pub fn delete(
+        &self,
+        id: impl ::std::convert::Into<crate::runtime::Id>,
+    ) -> ThingsDelete<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
+        ThingsDelete {
+            client: self.client,
+            id: id.into(),
+        }
+    }
     /// A call of the version `api`.
     ///
     /// `GET /things/{id}` — Works without the key; a client that has one sends it.
@@ -48,23 +66,6 @@ impl<'a, A: crate::runtime::AuthState> Things<'a, A> {
         id: impl ::std::convert::Into<crate::runtime::Id>,
     ) -> ThingsGet<'a, A> {
         ThingsGet {
-            client: self.client,
-            id: id.into(),
-        }
-    }
-}
-impl<'a> Things<'a, crate::runtime::WithKey> {
-    /// A keyed call of the version `api`.
-    ///
-    /// `DELETE /things/{id}` — Needs the key.
-    ///
-    /// Arguments:
-    /// - `id` (`id`): The thing.
-    pub fn delete(
-        &self,
-        id: impl ::std::convert::Into<crate::runtime::Id>,
-    ) -> ThingsDelete<'a, crate::runtime::WithKey> {
-        ThingsDelete {
             client: self.client,
             id: id.into(),
         }

@@ -4,7 +4,7 @@
 impl<A: crate::runtime::AuthState> crate::runtime::Client<A> {
     /// The first version.
     ///
-    /// Operations that need the key exist only on a client built with `.key(…)`.
+    /// Operations that need the key can only be called on a client built with `.key(…)`.
     pub fn v1(&self) -> V1<'_, A> {
         V1 { client: self }
     }
@@ -506,6 +506,32 @@ pub struct Send<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
 impl<'a, A: crate::runtime::AuthState> Send<'a, A> {
+    /// A paginated call of a resource named `send`, with parameters named after the builder's own methods.
+    ///
+    /// `GET /sends` — Needs the key.
+    ///
+    /// Arguments:
+    /// - `request_param` (`request`): A required parameter called request.
+    pub fn list(
+        &self,
+        request_param: impl ::std::convert::Into<::std::string::String>,
+    ) -> SendList<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
+        SendList {
+            client: self.client,
+            items_param: ::std::option::Option::None,
+            limit_param: ::std::option::Option::None,
+            offset_param: ::std::option::Option::None,
+            pages_param: ::std::option::Option::None,
+            request_param: request_param.into(),
+            send_param: ::std::option::Option::None,
+            client_param: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+        }
+    }
     /// A call with a body and parameters named after the builder's own methods.
     ///
     /// `POST /sends` — Works without the key; a client that has one sends it.
@@ -526,31 +552,6 @@ impl<'a, A: crate::runtime::AuthState> Send<'a, A> {
             request_param: ::std::option::Option::None,
             send_param: send_param.into(),
             body,
-        }
-    }
-}
-impl<'a> Send<'a, crate::runtime::WithKey> {
-    /// A paginated call of a resource named `send`, with parameters named after the builder's own methods.
-    ///
-    /// `GET /sends` — Needs the key.
-    ///
-    /// Arguments:
-    /// - `request_param` (`request`): A required parameter called request.
-    pub fn list(
-        &self,
-        request_param: impl ::std::convert::Into<::std::string::String>,
-    ) -> SendList<'a, crate::runtime::WithKey> {
-        SendList {
-            client: self.client,
-            items_param: ::std::option::Option::None,
-            limit_param: ::std::option::Option::None,
-            offset_param: ::std::option::Option::None,
-            pages_param: ::std::option::Option::None,
-            request_param: request_param.into(),
-            send_param: ::std::option::Option::None,
-            client_param: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
         }
     }
 }

@@ -4,7 +4,7 @@
 impl<A: crate::runtime::AuthState> crate::runtime::Client<A> {
     /// The first version.
     ///
-    /// Operations that need the key exist only on a client built with `.key(…)`.
+    /// Operations that need the key can only be called on a client built with `.key(…)`.
     pub fn v1(&self) -> V1<'_, A> {
         V1 { client: self }
     }
@@ -140,8 +140,6 @@ impl<'a, A: crate::runtime::AuthState> Self_<'a, A> {
     pub fn r#fn(&self) -> SelfFn<'a, A> {
         SelfFn { client: self.client }
     }
-}
-impl<'a> Self_<'a, crate::runtime::WithKey> {
     /// Matches an item.
     ///
     /// `POST /self/match` — Needs the key.
@@ -153,7 +151,10 @@ impl<'a> Self_<'a, crate::runtime::WithKey> {
         &self,
         r#match: impl ::std::convert::Into<::std::string::String>,
         body: crate::generated::models::Type,
-    ) -> SelfMatch<'a, crate::runtime::WithKey> {
+    ) -> SelfMatch<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         SelfMatch {
             client: self.client,
             n3rd: ::std::option::Option::None,
@@ -230,6 +231,15 @@ pub struct Type<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
 impl<'a, A: crate::runtime::AuthState> Type<'a, A> {
+    /// Fetches the caller's own item.
+    ///
+    /// `GET /self` — Needs the key.
+    pub fn self_(&self) -> TypeSelf<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
+        TypeSelf { client: self.client }
+    }
     /// Fetches the items of one kind.
     ///
     /// `GET /types/{type}` — Works without the key; a client that has one sends it.
@@ -243,14 +253,6 @@ impl<'a, A: crate::runtime::AuthState> Type<'a, A> {
             self_: ::std::option::Option::None,
             r#ref: ::std::option::Option::None,
         }
-    }
-}
-impl<'a> Type<'a, crate::runtime::WithKey> {
-    /// Fetches the caller's own item.
-    ///
-    /// `GET /self` — Needs the key.
-    pub fn self_(&self) -> TypeSelf<'a, crate::runtime::WithKey> {
-        TypeSelf { client: self.client }
     }
 }
 /// A request for `v1.type.self`: `.send().await` sends it.

@@ -4,7 +4,7 @@
 impl<A: crate::runtime::AuthState> crate::runtime::Client<A> {
     /// The public version. The catalogue is open; loans need a member's key.
     ///
-    /// Operations that need the key exist only on a client built with `.key(…)`.
+    /// Operations that need the key can only be called on a client built with `.key(…)`.
     pub fn v3(&self) -> V3<'_, A> {
         V3 { client: self }
     }
@@ -228,7 +228,7 @@ static BOOKS_SEARCH_PAGE: crate::runtime::PageSpec = crate::runtime::PageSpec {
 pub struct Loans<'a, A: crate::runtime::AuthState> {
     client: &'a crate::runtime::Client<A>,
 }
-impl<'a> Loans<'a, crate::runtime::WithKey> {
+impl<'a, A: crate::runtime::AuthState> Loans<'a, A> {
     /// Lends a book to a member.
     ///
     /// `POST /members/{memberNumber}/loans` — Needs the key.
@@ -240,7 +240,10 @@ impl<'a> Loans<'a, crate::runtime::WithKey> {
         &self,
         member_number: impl ::std::convert::Into<::std::string::String>,
         body: crate::generated::models::NewLoan,
-    ) -> LoansCreate<'a, crate::runtime::WithKey> {
+    ) -> LoansCreate<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         LoansCreate {
             client: self.client,
             member_number: member_number.into(),
@@ -257,7 +260,10 @@ impl<'a> Loans<'a, crate::runtime::WithKey> {
     pub fn list(
         &self,
         member_number: impl ::std::convert::Into<::std::string::String>,
-    ) -> LoansList<'a, crate::runtime::WithKey> {
+    ) -> LoansList<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         LoansList {
             client: self.client,
             member_number: member_number.into(),
@@ -277,7 +283,10 @@ impl<'a> Loans<'a, crate::runtime::WithKey> {
         &self,
         member_number: impl ::std::convert::Into<::std::string::String>,
         loan_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> LoansReturn<'a, crate::runtime::WithKey> {
+    ) -> LoansReturn<'a, A>
+    where
+        A: crate::runtime::HasKey,
+    {
         LoansReturn {
             client: self.client,
             member_number: member_number.into(),
