@@ -3,8 +3,10 @@
 //! in a stable order, so the emitters only print.
 
 use heck::ToSnakeCase;
+use std::collections::BTreeSet;
+
 use spec::{
-    DefaultValue, ModelKind, OffsetKind, OperationAuth, ParamLocation, Response, ScalarType, Spec,
+    DefaultValue, Model, ModelKind, OffsetKind, OperationAuth, ParamLocation, Response, ScalarType, Spec,
     TypeRef, VersionAuth,
 };
 
@@ -259,6 +261,10 @@ pub struct ModelIr {
     pub doc: String,
     /// Deprecated.
     pub deprecated: bool,
+    /// Whether callers build values of it: it is part of a request body or parameter.
+    /// Other structs are only read from answers, so they are `#[non_exhaustive]` and the
+    /// server may add fields without breaking code that uses them.
+    pub sent: bool,
     /// Fields or variants.
     pub kind: ModelKindIr,
 }
@@ -305,6 +311,38 @@ pub struct VariantIr {
     pub doc: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
+}
+
+/// The names of the models that requests carry: those of request bodies and parameters,
+/// and every model their fields reach.
+fn sent_models(spec: &Spec) -> BTreeSet<&str> {
+    fn model_of(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Scalar(_) => None,
+            TypeRef::List(inner) | TypeRef::Map(inner) => model_of(inner),
+            TypeRef::Model(name) => Some(name),
+        }
+    }
+    let mut pending: Vec<&str> = spec
+        .operations
+        .iter()
+        .flat_map(|op| op.body.iter().chain(op.params.iter().map(|p| &p.ty)))
+        .filter_map(model_of)
+        .collect();
+    let mut sent = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !sent.insert(name) {
+            continue;
+        }
+        if let Some(Model {
+            kind: ModelKind::Object { fields },
+            ..
+        }) = spec.models.get(name)
+        {
+            pending.extend(fields.iter().filter_map(|f| model_of(&f.ty)));
+        }
+    }
+    sent
 }
 
 /// Lowers a validated description.
@@ -405,6 +443,7 @@ pub fn lower(spec: &Spec) -> Ir {
         })
         .collect();
 
+    let sent = sent_models(spec);
     let models = spec
         .models
         .values()
@@ -412,6 +451,7 @@ pub fn lower(spec: &Spec) -> Ir {
             name: naming::pascal(&model.name).to_string(),
             doc: model.doc.clone(),
             deprecated: model.deprecated,
+            sent: sent.contains(model.name.as_str()),
             kind: match &model.kind {
                 ModelKind::Object { fields } => {
                     let mut scope = Scope::default();

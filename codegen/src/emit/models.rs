@@ -42,10 +42,19 @@ fn object(model: &ModelIr, fields: &[FieldIr]) -> TokenStream {
     let docs = Splice::new(doc(&model.doc));
     let deprecated = deprecated(model.deprecated);
     let fields = fields.iter().map(|f| Splice::new(field(f)));
+    // A struct only read from answers may gain fields when the server adds them; being
+    // `#[non_exhaustive]`, adding them to the description is not a breaking change for
+    // code outside the crate. Structs that requests carry must stay constructible.
+    let non_exhaustive = if model.sent {
+        TokenStream::new()
+    } else {
+        quote! { #[non_exhaustive] }
+    };
     quote! {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
         }
@@ -147,7 +156,10 @@ fn enumeration(model: &ModelIr, variants: &[VariantIr], unknown: &str) -> TokenS
     quote! {
         #docs
         #deprecated_attr
+        // Values the description adds later must not break a caller's `match`, which has
+        // to handle the catch-all anyway.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variant_defs)*
             #unknown_doc

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Whether a slot (or a date, or a person type) can still be booked.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Availability {
     /// Bookable, with a finite number of places: see `remaining`.
     Limited,
@@ -57,6 +58,7 @@ pub struct BookingCaptureRequest {
 }
 /// The only status a partner may set on a booking.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BookingCaptureStatus {
     /// Capture the booking; Headout then confirms it with the supplier.
     Pending,
@@ -91,6 +93,7 @@ impl BookingCaptureStatus {
 crate::runtime::wire_enum!(BookingCaptureStatus);
 /// The product and variant a booking is for, by id and name.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BookingProduct {
     /// The product id.
     #[serde(rename = "id")]
@@ -108,6 +111,7 @@ pub struct BookingProduct {
 }
 /// The variant a booking is for.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BookingVariant {
     /// The variant id.
     #[serde(rename = "id")]
@@ -122,6 +126,7 @@ pub struct BookingVariant {
 }
 /// Cashback offered on bookings of a variant.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cashback {
     /// How to read `value`.
     #[serde(
@@ -140,6 +145,7 @@ pub struct Cashback {
 }
 /// How a variant's cashback `value` is to be read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CashbackType {
     /// `value` is an amount in the response currency.
     Absolute,
@@ -179,6 +185,7 @@ impl CashbackType {
 crate::runtime::wire_enum!(CashbackType);
 /// A currency and how to display it. v1 product details name it in `name`; listings and v2 use `currencyName` and repeat the code in `currency`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Currency {
     /// ISO 4217 code, e.g. `USD`.
     #[serde(rename = "code")]
@@ -260,6 +267,7 @@ pub struct CustomersDetails {
 }
 /// A price before and after discounts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DiscountedPrice {
     /// The price actually charged.
     #[serde(
@@ -280,6 +288,7 @@ pub struct DiscountedPrice {
 }
 /// Rules for an input field's value. Check them before booking: a booking with an invalid value fails. Rules that do not apply to the field's data type are null.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldValidation {
     /// The most characters allowed.
     #[serde(
@@ -334,6 +343,7 @@ pub struct FieldValidation {
 }
 /// A point on the map.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Geolocation {
     /// Latitude in decimal degrees.
     #[serde(rename = "latitude")]
@@ -344,6 +354,7 @@ pub struct Geolocation {
 }
 /// An image on Headout's CDN.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Image {
     /// The image address. v2 city images are protocol-relative (`//cdn-imgix…`): put `https:` in front before use. imgix resizing parameters may be appended.
     #[serde(rename = "url")]
@@ -351,6 +362,7 @@ pub struct Image {
 }
 /// A piece of information a booking of a variant must (or may) collect from the customers, such as a name, an email or a pickup point.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InputField {
     /// The shape of the expected value.
     #[serde(rename = "dataType")]
@@ -389,6 +401,7 @@ pub struct InputField {
 }
 /// The shape of the value a booking input field expects; always sent as a string.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InputFieldDataType {
     /// Free text; check `regex`, `minLength` and `maxLength`. Dates are strings too.
     String,
@@ -450,6 +463,7 @@ impl InputFieldDataType {
 crate::runtime::wire_enum!(InputFieldDataType);
 /// Whom an input field is asked of, which decides where its value goes in a booking request. The two generations name two of the levels differently.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InputFieldLevel {
     /// Asked once, of the lead customer: send it in the `isPrimary` customer's `inputFields`.
     PrimaryCustomer,
@@ -521,6 +535,7 @@ pub struct InputFieldValue {
 }
 /// How the time slots of a variant work; it decides how to read a slot's `startDateTime` and `endDateTime`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InventoryType {
     /// A set start time and a set length, e.g. a show at 7 PM; the slot's end is when it ends.
     FixedStartFixedDuration,
@@ -574,6 +589,7 @@ impl InventoryType {
 crate::runtime::wire_enum!(InventoryType);
 /// A content language; responses fall back to English when a translation is missing. The v1 docs give no list for their `language` parameter; these are the v2 codes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LanguageCode {
     /// English (the default).
     En,
@@ -698,6 +714,7 @@ impl LanguageCode {
 crate::runtime::wire_enum!(LanguageCode);
 /// The "from" price of a product in listings; v2 keeps it only for older integrations.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListingPrice {
     /// The highest discount on offer, in percent (0 when none).
     #[serde(
@@ -730,6 +747,7 @@ pub struct ListingPrice {
 }
 /// How many people one booking of a variant may include.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pax {
     /// The largest party; null means no maximum.
     #[serde(
@@ -758,6 +776,7 @@ pub struct Price {
 }
 /// Whether a price is per person or for a whole group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PriceType {
     /// Each person pays; inventory prices are given per person type (adult, child…).
     PerPerson,
@@ -794,6 +813,7 @@ impl PriceType {
 crate::runtime::wire_enum!(PriceType);
 /// What kind of experience a product is; useful for filtering and display.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProductType {
     /// A guided or self-guided tour.
     Tour,
@@ -858,6 +878,7 @@ impl ProductType {
 crate::runtime::wire_enum!(ProductType);
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Address {
     /// The first address line (often the venue).
     #[serde(
@@ -904,6 +925,7 @@ pub struct V1Address {
 }
 /// A v1 booking.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Booking {
     /// The booking id.
     #[serde(rename = "bookingId")]
@@ -1011,6 +1033,7 @@ pub struct V1BookingRequest {
 }
 /// Where a v1 booking is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum V1BookingStatus {
     /// Created but not captured; capture it to go on.
     Uncaptured,
@@ -1070,6 +1093,7 @@ impl V1BookingStatus {
 crate::runtime::wire_enum!(V1BookingStatus);
 /// A v1 category of experiences in a city. Category lists carry `canonicalUrl` (and possibly `image`); the summary inside a product listing carries `url` instead.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Category {
     /// The category page's full address.
     #[serde(
@@ -1108,6 +1132,7 @@ pub struct V1Category {
 }
 /// A city where Headout sells experiences (v1).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1City {
     /// The city code, e.g. `NEW_YORK`; pass it as `cityCode`.
     #[serde(rename = "code")]
@@ -1125,6 +1150,7 @@ pub struct V1City {
 }
 /// One section of a v1 product's editorial content, as HTML.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1ContentSection {
     /// The section body as HTML.
     #[serde(
@@ -1150,6 +1176,7 @@ pub struct V1ContentSection {
 }
 /// The body of a v1 error response.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Error {
     /// What went wrong.
     #[serde(rename = "error")]
@@ -1157,6 +1184,7 @@ pub struct V1Error {
 }
 /// A v1 error.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1ErrorDetail {
     /// A stable error code, e.g. `CAL-0121`.
     #[serde(rename = "code")]
@@ -1174,6 +1202,7 @@ pub struct V1ErrorDetail {
 }
 /// The price of one group size tier in a v1 slot.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1GroupPricing {
     /// The group price before discounts.
     #[serde(
@@ -1201,6 +1230,7 @@ pub struct V1GroupPricing {
 }
 /// A v1 time slot of a variant, with its availability and prices.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Inventory {
     /// Whether the slot can be booked.
     #[serde(rename = "availability")]
@@ -1231,6 +1261,7 @@ pub struct V1Inventory {
 }
 /// The prices of a v1 slot, per person type or per group size.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1InventoryPricing {
     /// Prices per group size (for `PER_GROUP` variants).
     #[serde(
@@ -1251,6 +1282,7 @@ pub struct V1InventoryPricing {
 }
 /// What the deprecated one-step v1 booking call returns.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1LegacyBooking {
     /// The id of the booking made.
     #[serde(rename = "itineraryId")]
@@ -1306,6 +1338,7 @@ pub struct V1LegacyCustomersDetails {
 }
 /// Where a v1 experience starts or ends.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Location {
     /// The postal address.
     #[serde(
@@ -1324,6 +1357,7 @@ pub struct V1Location {
 }
 /// The price of one person type in a v1 slot.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1PersonPricing {
     /// The youngest age of this type.
     #[serde(
@@ -1368,6 +1402,7 @@ pub struct V1PersonPricing {
 }
 /// A v1 product with all its details and variants.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Product {
     /// The product page's full address.
     #[serde(
@@ -1502,6 +1537,7 @@ pub struct V1Product {
 }
 /// A picture of a v1 product.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1ProductImage {
     /// Alternative text for the image.
     #[serde(
@@ -1530,6 +1566,7 @@ pub struct V1ProductImage {
 }
 /// A v1 product as it appears in lists (no variants or content).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1ProductListing {
     /// The product page's full address.
     #[serde(
@@ -1617,6 +1654,7 @@ pub struct V1ProductListing {
 }
 /// The customers' ratings of a product.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Rating {
     /// The mean rating out of 5.
     #[serde(
@@ -1635,6 +1673,7 @@ pub struct V1Rating {
 }
 /// A ticket of a completed v1 booking.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Ticket {
     /// The ticket's id.
     #[serde(rename = "publicId")]
@@ -1649,6 +1688,7 @@ pub struct V1Ticket {
 }
 /// One bookable option of a v1 product (a seating tier, a time of day, a ticket kind…).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V1Variant {
     /// Cashback on bookings of this variant.
     #[serde(
@@ -1724,6 +1764,7 @@ pub struct V1Variant {
 }
 /// The availability of a variant per date, cheapest slot first.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2AvailabilityList {
     /// One entry per date, in date order; empty when nothing is available.
     #[serde(rename = "availabilities")]
@@ -1744,6 +1785,7 @@ pub struct V2AvailabilityList {
 }
 /// A v2 booking.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Booking {
     /// The booking id, for capture, cancel and reschedule.
     #[serde(rename = "bookingId")]
@@ -1828,6 +1870,7 @@ pub struct V2Booking {
 }
 /// A booking status change that Headout POSTs to your webhook URL.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2BookingEvent {
     /// The booking (sent as a number here, as a string elsewhere).
     #[serde(rename = "bookingId")]
@@ -1876,6 +1919,7 @@ pub struct V2BookingRequest {
 }
 /// Where a v2 booking is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum V2BookingStatus {
     /// Created, not captured; capture it within an hour or it becomes `CAPTURE_TIMEDOUT`. The docs disagree on whether it holds the inventory meanwhile.
     Uncaptured,
@@ -1949,6 +1993,7 @@ pub struct V2CancelRequest {
 }
 /// The strictest cancellation policy among a product's variants.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2CancellationPolicy {
     /// Whether bookings can be cancelled.
     #[serde(
@@ -1967,6 +2012,7 @@ pub struct V2CancellationPolicy {
 }
 /// Why a partner cancels a booking.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum V2CancellationReason {
     /// The customer did not get the tickets.
     TicketsNotReceived,
@@ -2031,6 +2077,7 @@ impl V2CancellationReason {
 crate::runtime::wire_enum!(V2CancellationReason);
 /// A top-level category of experiences in a city (Tickets, Tours…).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Category {
     /// The category page's full address.
     #[serde(
@@ -2059,6 +2106,7 @@ pub struct V2Category {
 }
 /// The categories of a city (not paginated).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2CategoryList {
     /// The categories.
     #[serde(rename = "categories")]
@@ -2066,6 +2114,7 @@ pub struct V2CategoryList {
 }
 /// A city where Headout sells experiences (v2). Inside a product only code, name and image are given.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2City {
     /// The city code, e.g. `NEW_YORK`; pass it as `cityCode`.
     #[serde(rename = "code")]
@@ -2097,6 +2146,7 @@ pub struct V2City {
 }
 /// A themed group of products in a city (e.g. Broadway, Statue of Liberty).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Collection {
     /// The collection page's full address.
     #[serde(
@@ -2153,6 +2203,7 @@ pub struct V2Collection {
 }
 /// The editorial text of a collection.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2CollectionContent {
     /// A long description.
     #[serde(
@@ -2171,6 +2222,7 @@ pub struct V2CollectionContent {
 }
 /// A country.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Country {
     /// ISO 3166-1 alpha-2 code, e.g. `US`.
     #[serde(rename = "code")]
@@ -2181,6 +2233,7 @@ pub struct V2Country {
 }
 /// The availability of a variant on one date.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2DateAvailability {
     /// The availability over all slots of the day.
     #[serde(rename = "availability")]
@@ -2205,6 +2258,7 @@ pub struct V2DateAvailability {
 }
 /// The opening hours of a point of interest on one day of the week.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2DaySchedule {
     /// Whether it is closed that day.
     #[serde(
@@ -2244,6 +2298,7 @@ pub struct V2DaySchedule {
 }
 /// The body of a v2 error response (documented with HTTP 400).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Error {
     /// What went wrong.
     #[serde(rename = "error")]
@@ -2254,6 +2309,7 @@ pub struct V2Error {
 }
 /// The kind of a v2 error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum V2ErrorCode {
     /// A required parameter is missing; the message names it.
     EMissingParameter,
@@ -2298,6 +2354,7 @@ impl V2ErrorCode {
 crate::runtime::wire_enum!(V2ErrorCode);
 /// A v2 error.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2ErrorDetail {
     /// The kind of error.
     #[serde(rename = "code")]
@@ -2308,6 +2365,7 @@ pub struct V2ErrorDetail {
 }
 /// The price of one group size tier in a v2 slot. A tier covers sizes from the previous tier's `size` + 1 up to its own `size`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2GroupPricing {
     /// The availability of this tier.
     #[serde(
@@ -2372,6 +2430,7 @@ pub struct V2GroupPricing {
 }
 /// A v2 time slot of a variant, with its availability and bookable prices.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Inventory {
     /// Whether the slot can be booked.
     #[serde(rename = "availability")]
@@ -2402,6 +2461,7 @@ pub struct V2Inventory {
 }
 /// The input fields a booking of one slot must collect (seen on the live API, not on a docs page).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2InventoryDetails {
     /// What a booking of this slot must collect.
     #[serde(
@@ -2417,6 +2477,7 @@ pub struct V2InventoryDetails {
 }
 /// The prices of a v2 slot; one of the two lists is empty, depending on the variant's price type.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2InventoryPricing {
     /// Prices per group size (`PER_GROUP` variants).
     #[serde(
@@ -2437,6 +2498,7 @@ pub struct V2InventoryPricing {
 }
 /// How the date, time and seats of a product are chosen, which decides which availability calls to use.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum V2InventorySelectionType {
     /// Dates and slots: use `availabilities.list` and `inventory.list-by-tour`.
     Normal,
@@ -2485,6 +2547,7 @@ impl V2InventorySelectionType {
 crate::runtime::wire_enum!(V2InventorySelectionType);
 /// A place, with coordinates and (when known) an address.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Location {
     /// The street address.
     #[serde(
@@ -2531,6 +2594,7 @@ pub struct V2Location {
 }
 /// A picture, video or document on Headout's CDN.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Media {
     /// The kind of file.
     #[serde(
@@ -2545,6 +2609,7 @@ pub struct V2Media {
 }
 /// The kind of a media file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum V2MediaType {
     /// A picture.
     Image,
@@ -2589,6 +2654,7 @@ impl V2MediaType {
 crate::runtime::wire_enum!(V2MediaType);
 /// Where to meet for a variant.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2MeetingPoint {
     /// The address.
     #[serde(
@@ -2614,6 +2680,7 @@ pub struct V2MeetingPoint {
 }
 /// The opening hours of a point of interest over a date range.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2OperatingSchedule {
     /// The last day it applies.
     #[serde(
@@ -2649,6 +2716,7 @@ pub struct V2OperatingSchedule {
 }
 /// How many people of one type a booking may include.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2PaxRange {
     /// The most; null means no maximum.
     #[serde(
@@ -2667,6 +2735,7 @@ pub struct V2PaxRange {
 }
 /// The price of one person type in a v2 slot.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2PersonPricing {
     /// The youngest age of this type.
     #[serde(
@@ -2755,6 +2824,7 @@ pub struct V2PersonPricing {
 }
 /// A place a product visits, with its opening hours.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2PointOfInterest {
     /// Days entry is free.
     #[serde(
@@ -2792,6 +2862,7 @@ pub struct V2PointOfInterest {
 }
 /// A v2 "from" price for a partner: the lowest price of a product, variant, date or slot, or the price of a seat. Use inventory prices for the bookable total.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Pricing {
     /// ISO 4217 code; USD unless another `currencyCode` was asked for.
     #[serde(
@@ -2826,6 +2897,7 @@ pub struct V2Pricing {
 }
 /// A v2 product. Lists give a summary without variants; `products.get` adds the variants with their prices and the policies. The sandbox also sends fields the docs do not list (such as `secondaryCategories`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Product {
     /// The main place of the experience (product details only).
     #[serde(
@@ -3024,6 +3096,7 @@ pub struct V2Product {
 }
 /// The editorial text of a v2 product, as plain text and as HTML.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2ProductContent {
     /// What the price does not include.
     #[serde(
@@ -3098,6 +3171,7 @@ pub struct V2ProductContent {
 }
 /// Whether a cancel or reschedule request was accepted. It is handled asynchronously: watch the booking's status (or the webhook) for the outcome.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2RequestResult {
     /// A human-readable note.
     #[serde(
@@ -3112,6 +3186,7 @@ pub struct V2RequestResult {
 }
 /// The strictest reschedule policy among a product's variants.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2ReschedulePolicy {
     /// Whether bookings can be moved to another slot.
     #[serde(
@@ -3147,6 +3222,7 @@ pub struct V2RescheduleRequest {
 }
 /// The verified customers' ratings of a product.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2ReviewsSummary {
     /// The mean rating from 1 to 5.
     #[serde(
@@ -3165,6 +3241,7 @@ pub struct V2ReviewsSummary {
 }
 /// A seat of a show.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Seat {
     /// The seat's price; null when it is not available.
     #[serde(
@@ -3200,6 +3277,7 @@ pub struct V2Seat {
 }
 /// A seat held by a booking.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SeatInfo {
     /// The row.
     #[serde(
@@ -3232,6 +3310,7 @@ pub struct V2SeatInfo {
 }
 /// The result of a seat check. A 200 answer can still reject seats: look at `validationErrors` before booking.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SeatValidation {
     /// The currency of the prices.
     #[serde(
@@ -3284,6 +3363,7 @@ pub struct V2SeatValidation {
 }
 /// A seat that failed validation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SeatValidationError {
     /// Why it failed.
     #[serde(rename = "code")]
@@ -3305,6 +3385,7 @@ pub struct V2SeatValidationError {
 }
 /// Why a seat failed validation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum V2SeatValidationErrorCode {
     /// The seat is taken or not for sale.
     SeatUnavailable,
@@ -3367,6 +3448,7 @@ pub struct V2SeatValidationRequest {
 }
 /// The show times of a seat-map variant per date.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SeatmapAvailabilityList {
     /// One entry per date, in date order.
     #[serde(rename = "availabilities")]
@@ -3389,6 +3471,7 @@ pub struct V2SeatmapAvailabilityList {
 }
 /// The show times on one date.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SeatmapDateAvailability {
     /// The date.
     #[serde(rename = "date")]
@@ -3404,6 +3487,7 @@ pub struct V2SeatmapDateAvailability {
 }
 /// The seats of one show, grouped by section.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SeatmapInventory {
     /// The currency of the prices.
     #[serde(
@@ -3453,6 +3537,7 @@ pub struct V2SeatmapInventory {
 }
 /// A section of a venue and its seats.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SeatmapSection {
     /// Seats left in the section.
     #[serde(
@@ -3479,6 +3564,7 @@ pub struct V2SeatmapSection {
 }
 /// One show time.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SeatmapSlot {
     /// The cheapest seat price, per person.
     #[serde(
@@ -3500,6 +3586,7 @@ pub struct V2SeatmapSlot {
 }
 /// Where the venue drawing of a seat-map product is.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SeatmapSvg {
     /// The product.
     #[serde(rename = "productId")]
@@ -3510,6 +3597,7 @@ pub struct V2SeatmapSvg {
 }
 /// The lowest price Headout sells a variant at.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2StartingPrice {
     /// The amount.
     #[serde(
@@ -3529,6 +3617,7 @@ pub struct V2StartingPrice {
 }
 /// A subcategory within a category (Museums, Landmarks…).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SubCategory {
     /// The subcategory page's full address.
     #[serde(
@@ -3564,6 +3653,7 @@ pub struct V2SubCategory {
 }
 /// The subcategories of a city (not paginated).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2SubCategoryList {
     /// The subcategories.
     #[serde(rename = "subCategories")]
@@ -3571,6 +3661,7 @@ pub struct V2SubCategoryList {
 }
 /// A ticket of a v2 booking.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Ticket {
     /// The ticket's id, for support and look-ups.
     #[serde(rename = "publicId")]
@@ -3592,6 +3683,7 @@ pub struct V2Ticket {
 }
 /// How a v2 ticket is delivered.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum V2TicketType {
     /// A PDF at `url`.
     PdfUrl,
@@ -3656,6 +3748,7 @@ impl V2TicketType {
 crate::runtime::wire_enum!(V2TicketType);
 /// A seat and whether it can be booked.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2ValidatedSeat {
     /// Whether the seat can be booked now.
     #[serde(rename = "isAvailable")]
@@ -3701,6 +3794,7 @@ pub struct V2ValidatedSeat {
 }
 /// One bookable option of a v2 product (a seating tier, an admission level…).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2Variant {
     /// The variant's cancellation policy.
     #[serde(
@@ -3829,6 +3923,7 @@ pub struct V2Variant {
 }
 /// The cancellation policy of one variant.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2VariantCancellationPolicy {
     /// Whether bookings of this variant can be cancelled.
     #[serde(
@@ -3861,6 +3956,7 @@ pub struct V2WebhookConfig {
 }
 /// The answer to a webhook configuration call.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct V2WebhookResponse {
     /// The configuration (returned by the read call).
     #[serde(

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// The body of most error responses.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// A stable error code.
     #[serde(rename = "code")]
@@ -10,6 +11,7 @@ pub struct ApiError {
 }
 /// The body of the errors of one old call.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LegacyError {
     /// What went wrong.
     #[serde(

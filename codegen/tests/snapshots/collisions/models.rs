@@ -26,6 +26,7 @@ pub struct Default {
 }
 /// An enum named `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum None {
     /// `nothing`
     Nothing,
@@ -58,6 +59,7 @@ impl None {
 crate::runtime::wire_enum!(None);
 /// An enum named `Ok`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Ok {
     /// `accepted`
     Accepted,
@@ -184,6 +186,7 @@ pub struct Send {
 }
 /// An enum named `Some`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Some {
     /// `all`
     All,

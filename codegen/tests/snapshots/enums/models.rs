@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// How a film is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Format {
     /// Flat.
     V2d,
@@ -58,6 +59,7 @@ impl Format {
 crate::runtime::wire_enum!(Format);
 /// Values that are Rust keywords once cased, or collide with the catch-all.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Keyword {
     /// `type`
     Type,
@@ -117,6 +119,7 @@ impl Keyword {
 crate::runtime::wire_enum!(Keyword);
 /// Spoken languages, written as the server sends them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Language {
     /// `en`
     En,
@@ -177,6 +180,7 @@ crate::runtime::wire_enum!(Language);
 /// The old rating scale.
 #[deprecated]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Rating {
     /// `G`
     G,
@@ -213,6 +217,7 @@ impl Rating {
 crate::runtime::wire_enum!(Rating);
 /// One showing of a film.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Screening {
     /// How it is shown.
     #[serde(rename = "format")]

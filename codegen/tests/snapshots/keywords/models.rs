@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// An enum named after a keyword.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Match {
     /// `type`
     Type,

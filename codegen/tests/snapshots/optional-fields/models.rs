@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Who ordered.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// Account creation.
     #[serde(
@@ -66,6 +67,7 @@ pub struct Customer {
 }
 /// One line of an order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Line {
     /// How many.
     #[serde(rename = "quantity")]
@@ -86,6 +88,7 @@ pub struct Line {
 /// An order from the old system.
 #[deprecated]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OldOrder {
     /// The old id.
     #[serde(rename = "id")]
@@ -93,6 +96,7 @@ pub struct OldOrder {
 }
 /// An order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// May be missing or null.
     #[serde(
@@ -199,6 +203,7 @@ pub struct Order {
 }
 /// Amounts inside lists and maps, which travel as JSON numbers like single amounts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PriceTable {
     /// May be missing; read as empty.
     #[serde(

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// A book.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Book {
     /// The ISBN.
     #[serde(rename = "isbn")]

@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// Cabin classes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Cabin {
     /// `ECONOMY`
     Economy,
@@ -39,6 +40,7 @@ impl Cabin {
 crate::runtime::wire_enum!(Cabin);
 /// A trip.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Trip {
     /// The trip's id.
     #[serde(rename = "id")]

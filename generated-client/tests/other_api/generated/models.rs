@@ -3,6 +3,7 @@
 #![allow(deprecated)]
 /// A book in the catalogue.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Book {
     /// The shelf it is on.
     #[serde(rename = "genre")]
@@ -39,6 +40,7 @@ pub struct Book {
 }
 /// The shelves of the library.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Genre {
     /// `fiction`
     Fiction,
@@ -83,6 +85,7 @@ impl Genre {
 crate::runtime::wire_enum!(Genre);
 /// A book lent to a member.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Loan {
     /// When the book must be back.
     #[serde(rename = "dueOn")]
@@ -99,6 +102,7 @@ pub struct Loan {
 }
 /// Where a loan stands.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoanState {
     /// `OPEN`
     Open,
@@ -143,6 +147,7 @@ impl LoanState {
 crate::runtime::wire_enum!(LoanState);
 /// A member of the library.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Member {
     /// The member's name.
     #[serde(rename = "name")]
@@ -167,6 +172,7 @@ pub struct NewLoan {
 }
 /// The body of every error response.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// A human-readable explanation.
     #[serde(
