@@ -6,8 +6,8 @@ use heck::ToSnakeCase;
 use std::collections::BTreeSet;
 
 use spec::{
-    DefaultValue, Model, ModelKind, OffsetKind, OperationAuth, ParamLocation, Response, ScalarType, Spec,
-    TypeRef, VersionAuth,
+    DefaultValue, Model, ModelKind, OffsetKind, OperationAuth, ParamLocation, Response, ScalarType,
+    Spec, TypeRef, VersionAuth,
 };
 
 use crate::naming::{self, Scope};
