@@ -2,18 +2,13 @@
 //! it is valid Rust, deterministic, stable under reformatting, and carries the header;
 //! and what the generator assumes of the runtime still holds.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use common::workspace;
 
+/// Generates a description given relative to the workspace.
 fn generate(spec: &str) -> Vec<codegen::GeneratedFile> {
-    let loaded = spec::load(workspace().join(spec)).unwrap_or_else(|problems| panic!("{problems}"));
-    codegen::generate(&loaded.spec).expect("the generator emits valid Rust")
+    common::generate(&workspace().join(spec))
 }
 
 const SPECS: &[&str] = &[

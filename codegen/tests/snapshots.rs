@@ -13,7 +13,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod common;
+
+use common::{generate, workspace};
 
 /// The command that rewrites the fixture snapshots.
 const UPDATE_COMMAND: &str = "UPDATE_SNAPSHOTS=1 cargo test -p codegen --test snapshots";
@@ -167,10 +171,6 @@ fn check_fixture(name: &str) {
     }
 }
 
-fn workspace() -> PathBuf {
-    crate_dir().parent().unwrap().to_path_buf()
-}
-
 fn crate_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -182,24 +182,6 @@ fn shown(path: &Path) -> String {
         .unwrap_or(path)
         .display()
         .to_string()
-}
-
-/// Loads a description that must have neither errors nor warnings, and generates it.
-fn generate(spec: &Path) -> Vec<codegen::GeneratedFile> {
-    let loaded =
-        spec::load(spec).unwrap_or_else(|problems| panic!("{}:\n{problems}", spec.display()));
-    assert!(
-        loaded.warnings.warnings().next().is_none(),
-        "{}: a description under test should load without warnings:\n{}",
-        spec.display(),
-        loaded.warnings
-    );
-    codegen::generate(&loaded.spec).unwrap_or_else(|e| {
-        panic!(
-            "{}: the generator emitted invalid Rust: {e}",
-            spec.display()
-        )
-    })
 }
 
 /// Whether differences fail the test or rewrite the snapshots.

@@ -135,7 +135,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
     Ok(Options {
         check,
         targets: vec![Target {
-            spec: spec.unwrap_or_else(|| root.join("spec/headout.yaml")),
+            spec: spec.unwrap_or_else(|| root.join(TARGETS[0].0)),
             module_dir: out.join(generated_root()),
         }],
         command,
